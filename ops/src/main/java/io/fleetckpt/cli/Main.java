@@ -1,0 +1,38 @@
+package io.fleetckpt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code fleetckpt} command. Each stage of the pipeline has its subcommand in its own class;
+ * this class only wires them together and maps failures to the documented exit codes.
+ */
+@Command(name = "fleetckpt",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Checkpoint the open-file tables of processes across a fleet of Linux hosts.",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                // each command class registers here, one line each
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:the work was done but the result is invalid or partial (see the command's help)",
+                "2:usage error, unreadable input or I/O failure",
+        })
+public final class Main {
+    private Main() {
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
