@@ -50,84 +50,12 @@ class HostStreamPublisherTest {
 
     @Test
     void hostStreamIsContiguousVerifiableAndUnderBudget(@KafkaBootstrap String bootstrap) throws Exception {
-        CapturedHost host = SyntheticImages.host(12, 150);
-        StreamId id = new StreamId("ck-contig", "h1", "run-1");
-        PublishResult result;
-        try (Producer<String, byte[]> p = new KafkaProducer<>(KafkaClientConfig.of(bootstrap).producer("t", BUDGET))) {
-            result = publisher(p).publish(id, host);
-        }
-        List<TopicStreams.Received> got = TopicStreams.readStream(bootstrap, TOPICS.records(), "ck-contig");
-
-        assertTrue(got.size() > 5, "a stream of 1800 fds under a 16 KiB budget takes several chunks: " + got.size());
-        assertEquals(result.chunks() + 1, got.size());
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        SectionReader reader = new SectionReader(FormatOptions.DEFAULT);
-        long fds = 0, tasks = 0, fdEvents = 0, records = 0;
-        for (int i = 0; i < got.size(); i++) {
-            RecordChunk c = got.get(i).chunk();
-            assertEquals(i, c.getSequence(), "contiguous sequence numbers from 0");
-            assertEquals("ck-contig", got.get(i).key());
-            assertEquals("h1", c.getHostId());
-            assertEquals("run-1", c.getAgentRunId());
-            assertEquals(i == 0 ? ChunkKind.BEGIN : i == got.size() - 1 ? ChunkKind.END : ChunkKind.TASKS, c.getKind());
-            byte[] payload = bytes(c.getPayload());
-            CRC32C crc = new CRC32C();
-            crc.update(payload);
-            assertEquals(crc.getValue(), c.getCrc32c(), "CRC32C of chunk " + i);
-            assertTrue(got.get(i).messageBytes() <= BUDGET.maxMessageBytes(), "message " + i + " within the limit");
-            if (c.getKind() == ChunkKind.TASKS) assertTrue(payload.length <= BUDGET.payloadBytes(), "payload " + i + ": " + payload.length);
-            if (c.getKind() != ChunkKind.END) {
-                sha.update(payload);
-                fds += c.getFdCount();
-                tasks += c.getTaskCount();
-                records += c.getRecordCount();
-            }
-            reader.feed(SectionKind.valueOf(c.getKind().name()), payload);
-            for (ImageEvent ev = reader.next(); ev != null; ev = reader.next()) if (ev == ImageEvent.FD) fdEvents++;
-        }
-        assertTrue(reader.complete(), "the payloads decode as one complete host stream");
-        StreamTotals totals = got.get(got.size() - 1).chunk().getTotals();
-        assertNotNull(totals);
-        assertEquals(HexFormat.of().formatHex(sha.digest()), totals.getSha256());
-        assertEquals(result.sha256(), totals.getSha256());
-        assertEquals(12 * 150, totals.getFds());
-        assertEquals(12 * 150, fds);
-        assertEquals(12 * 150, fdEvents);
-        assertEquals(12, totals.getTasks());
-        assertEquals(12, tasks);
-        assertEquals(records, totals.getRecords());
-        assertEquals(got.size() - 1, totals.getChunks());
-        assertEquals(host.image().openFiles().size(), totals.getOpenFiles());
-        assertEquals(1500, totals.getFrozenWindowUs());
-        assertTrue(totals.getFrozen());
-        assertEquals(1_764_720_000_123L, totals.getCapturedAtMs());
+        PublishScenarios.contiguousVerifiedStream(bootstrap, TOPICS.records(), BUDGET, "ck-contig");
     }
 
     @Test
     void aFailedSendEndsTheStreamWithAbort(@KafkaBootstrap String bootstrap) throws Exception {
-        // a producer that refuses any message over 4000 bytes: BEGIN and ABORT fit, TASKS chunks do not
-        Properties props = KafkaClientConfig.of(bootstrap).producer("t", BUDGET);
-        props.put("max.request.size", "4000");
-        StreamId id = new StreamId("ck-fail", "h2", "run-2");
-        HostStreamException e;
-        try (Producer<String, byte[]> p = new KafkaProducer<>(props)) {
-            e = assertThrows(HostStreamException.class, () -> publisher(p).publish(id, SyntheticImages.host(6, 120)));
-        }
-        assertTrue(e.abortPublished());
-        assertTrue(e.getMessage().contains("checkpoint ck-fail host h2"), e.getMessage());
-        assertTrue(e.getMessage().contains("RecordTooLargeException"), e.getMessage());
-        assertEquals(1, e.sequence(), "the first TASKS chunk is the one refused");
-
-        List<TopicStreams.Received> got = TopicStreams.readStream(bootstrap, TOPICS.records(), "ck-fail");
-        assertEquals(ChunkKind.BEGIN, got.get(0).chunk().getKind());
-        RecordChunk last = got.get(got.size() - 1).chunk();
-        assertEquals(ChunkKind.ABORT, last.getKind());
-        assertTrue(last.getAbortReason().contains("RecordTooLargeException"), last.getAbortReason());
-        assertEquals(0, last.getPayload().remaining());
-        assertFalse(got.stream().anyMatch(r -> r.chunk().getKind() == ChunkKind.END), "never END after a failure");
-        for (int i = 1; i < got.size(); i++) {
-            assertTrue(got.get(i).chunk().getSequence() > got.get(i - 1).chunk().getSequence(), "increasing");
-        }
+        PublishScenarios.failedSendAborts(bootstrap, TOPICS.records(), BUDGET, "ck-fail");
     }
 
     @Test
@@ -169,11 +97,5 @@ class HostStreamPublisherTest {
 
     private static HostStreamPublisher publisher(Producer<String, byte[]> p) {
         return new HostStreamPublisher(p, TOPICS.records(), BUDGET, new MessageCodec(), FormatOptions.DEFAULT);
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] a = new byte[b.remaining()];
-        b.duplicate().get(a);
-        return a;
     }
 }
