@@ -128,4 +128,38 @@ class SectionRoundTripTest {
         assertEquals(RecordType.FILES, e.recordType()); // the last task has no fds
         assertEquals("payload", e.field());
     }
+
+    @Test
+    void corruptedPayloadsGiveTypedErrorsOnly() throws Exception {
+        RandomImages gen = new RandomImages(11);
+        Random rnd = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            List<SectionChunk> chunks = encode(gen.next(false), SectionWriter.MIN_CHUNK_BUDGET + rnd.nextInt(3000));
+            int victim = rnd.nextInt(chunks.size());
+            byte[] p = chunks.get(victim).payload().clone();
+            if (p.length == 0) continue;
+            switch (rnd.nextInt(3)) {
+                case 0 -> p[rnd.nextInt(p.length)] ^= (byte) (1 + rnd.nextInt(255));
+                case 1 -> p = java.util.Arrays.copyOf(p, rnd.nextInt(p.length));
+                default -> {
+                    int at = rnd.nextInt(p.length);
+                    for (int k = at; k < Math.min(p.length, at + 16); k++) p[k] = (byte) rnd.nextInt();
+                }
+            }
+            List<SectionChunk> bad = new ArrayList<>(chunks);
+            SectionChunk c = chunks.get(victim);
+            bad.set(victim, new SectionChunk(c.kind(), p, c.recordCount(), c.taskCount(), c.fdCount()));
+            try {
+                decode(bad);
+            } catch (ImageFormatException expected) {
+                assertTrue(expected.getMessage().startsWith("offset "), expected.getMessage());
+            } catch (AssertionError incomplete) {
+                // decode() asserts completeness; a cut at a record boundary of a TASKS chunk is
+                // only noticed at END (TAIL where a task was due), which is a format error too
+                throw new AssertionError("corruption neither detected nor harmless: case " + i, incomplete);
+            } catch (Throwable t) {
+                throw new AssertionError("not a typed format error: case " + i, t);
+            }
+        }
+    }
 }
