@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Compiles the test's C helpers (src/test/c) with gcc, once per test JVM. */
+/** Compiles the test's C helpers (test resources c/*.c) with gcc, once per test JVM. */
 public final class CPrograms {
     private static Path dir;
 
@@ -16,7 +16,11 @@ public final class CPrograms {
         if (dir == null) dir = Files.createTempDirectory("fleetckpt-c");
         Path exe = dir.resolve(name);
         if (Files.exists(exe)) return exe;
-        Path src = Path.of("src/test/c/" + name + ".c").toAbsolutePath();
+        Path src = dir.resolve(name + ".c");
+        try (var in = CPrograms.class.getResourceAsStream("/c/" + name + ".c")) {
+            if (in == null) throw new IOException("no test resource c/" + name + ".c");
+            Files.copy(in, src);
+        }
         Process p = new ProcessBuilder("gcc", "-O1", "-Wall", "-o", exe.toString(), src.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
