@@ -62,6 +62,7 @@ public final class AggregatorService implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
     private volatile boolean crash;
+    private volatile boolean started;
     private Thread thread;
     private long lastCommitNanos = System.nanoTime();
     private int recordsPartitions = -1;
@@ -101,6 +102,7 @@ public final class AggregatorService implements AutoCloseable {
 
     /** Runs the loop on the calling thread until {@link #close()}. */
     public void run() {
+        started = true;
         try {
             subscribe();
             while (running) {
@@ -233,8 +235,13 @@ public final class AggregatorService implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        if (!started) {
+            closeClients();
+            return;
+        }
         records.wakeup();
-        if (thread != null && thread != Thread.currentThread()) thread.join(30_000);
+        // whoever runs the loop (our thread or the caller's) commits on its way out: wait for it
+        if (thread == null || thread != Thread.currentThread()) stopped.await(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void closeClients() {
