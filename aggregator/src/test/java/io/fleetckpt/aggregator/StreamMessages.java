@@ -22,13 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Real host-stream messages (the agent's publisher, captured by a MockProducer) for core tests. */
-final class StreamMessages {
+public final class StreamMessages {
     static final MessageCodec CODEC = new MessageCodec();
     /** Small chunks so that even small images span several TASKS chunks. */
     static final ChunkBudget SMALL = new ChunkBudget(ChunkBudget.MIN_PAYLOAD);
 
-    record Msg(byte[] key, byte[] value) {
-        RecordChunk chunk() {
+    public record Msg(byte[] key, byte[] value) {
+        public RecordChunk chunk() {
             try {
                 return CODEC.decode(value, RecordChunk.class);
             } catch (Exception e) {
@@ -40,7 +40,7 @@ final class StreamMessages {
     private StreamMessages() {
     }
 
-    static List<Msg> publish(String ckpt, String host, String run, Image image) {
+    public static List<Msg> publish(String ckpt, String host, String run, Image image) {
         MockProducer<String, byte[]> mock = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         HostStreamPublisher p = new HostStreamPublisher(mock, "records", SMALL, CODEC, FormatOptions.DEFAULT);
         try {
