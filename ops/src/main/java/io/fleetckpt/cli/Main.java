@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Checkpoint the open-file tables of processes across a fleet of Linux hosts.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                BenchCommand.class,
                 // each command class registers here, one line each
         },
         exitCodeListHeading = "%nExit codes:%n",
