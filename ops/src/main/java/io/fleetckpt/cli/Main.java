@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 BenchCommand.class,
                 // each command class registers here, one line each
+                ImagesCommand.class,
+                PullCommand.class,
+                RestoreCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -31,6 +34,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setDefaultValueProvider(new EnvDefaults(System.getenv())); // flag > FLEETCKPT_<OPTION> > default
         return cl;
     }
 
