@@ -47,9 +47,20 @@ public final class Capturer implements AutoCloseable {
     private int poolSize;
     private boolean recovered;
 
+    private final CgroupMounts fixedMounts;
+
     public Capturer(Syscalls sys) {
+        this(sys, null);
+    }
+
+    /**
+     * @param mounts the cgroup mounts to use, or null to read them from /proc/self/mountinfo at
+     *               each capture; {@code new CgroupMounts(null, null)} forces the SIGSTOP fallback
+     */
+    public Capturer(Syscalls sys, CgroupMounts mounts) {
         this.sys = sys;
         this.self = (int) ProcessHandle.current().pid();
+        this.fixedMounts = mounts;
     }
 
     public CaptureResult capture(CaptureRequest req) throws IOException {
@@ -60,7 +71,7 @@ public final class Capturer implements AutoCloseable {
             for (String line : FreezeLedger.recover(req.stateDir(), sys, self)) notes.add("recovery: " + line);
             recovered = true;
         }
-        CgroupMounts mounts = CgroupMounts.detect();
+        CgroupMounts mounts = fixedMounts != null ? fixedMounts : CgroupMounts.detect();
         Selection sel = new TaskSelector(self, mounts).select(req.selectors());
         long tSelected = System.nanoTime();
         req.listener().onPhase(CaptureListener.Phase.SELECTED, sel.pids());
