@@ -285,6 +285,28 @@ class CaptureZooTest {
         }
     }
 
+    @Test
+    void imagePassesTheValidatingReader() throws IOException {
+        Image img = ImageMapper.toImage(result);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.fleetckpt.format.ImageWriter.write(img, out);
+        Image back = io.fleetckpt.format.ImageReader.readImage(out.toByteArray());
+        assertEquals(img.tasks(), back.tasks(), "objrefs were already in first-seen order");
+        assertEquals(img.openFiles(), back.openFiles());
+        assertEquals(img.header(), back.header());
+    }
+
+    @Test
+    void strictV13LeavesOutWhatItCannotExpressAndSaysWhy() throws IOException {
+        ImageMapper.Mapped m = ImageMapper.toImage(result, true);
+        assertEquals(0, m.image().tasks().size(), "both tasks hold pipes and sockets");
+        assertEquals(2, m.excluded().size());
+        assertTrue(m.excluded().get(0).what().contains("strict v13"), m.excluded().get(0).what());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.fleetckpt.format.ImageWriter.write(m.image(), out, io.fleetckpt.format.FormatOptions.STRICT_V13);
+        assertEquals(0, io.fleetckpt.format.ImageReader.readImage(out.toByteArray(), io.fleetckpt.format.FormatOptions.STRICT_V13).tasks().size());
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

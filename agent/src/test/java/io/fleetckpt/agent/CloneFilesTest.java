@@ -40,6 +40,10 @@ class CloneFilesTest {
             assertTrue(parent.fds().stream().anyMatch(x -> x.fd() == devnull));
             Image img = ImageMapper.toImage(r);
             assertEquals(img.tasks().get(0).tableRef(), img.tasks().get(1).tableRef());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            io.fleetckpt.format.ImageWriter.write(img, out);
+            Image back = io.fleetckpt.format.ImageReader.readImage(out.toByteArray());
+            assertEquals(img.tasks(), back.tasks(), "the shared table survives the validating reader");
             for (var e : img.tasks().get(0).fds()) assertNotEquals(parent.tableRef(), e.objref(), "table and files do not share numbers");
         }
     }
