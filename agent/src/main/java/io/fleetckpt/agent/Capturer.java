@@ -46,6 +46,7 @@ public final class Capturer implements AutoCloseable {
     private ExecutorService pool;
     private int poolSize;
     private boolean recovered;
+    private boolean warm;
 
     private final CgroupMounts fixedMounts;
 
@@ -78,6 +79,7 @@ public final class Capturer implements AutoCloseable {
 
         ExecutorService workers = workers(req.threads());
         int helpers = req.threads() - 1;
+        warmUp(workers, helpers);
         Phases ph = new Phases();
         Core core = null;
         FreezeMethod method = FreezeMethod.NONE;
@@ -254,6 +256,22 @@ public final class Capturer implements AutoCloseable {
         List<TaskError> flat = new ArrayList<>();
         errors.values().forEach(flat::addAll);
         return new Core(tasks, flat, scanCount);
+    }
+
+    /**
+     * Runs the scan and the sharing once on the agent itself before anything is frozen: the
+     * first call of each native binding generates its stub and loads classes (tens of ms in a
+     * fresh JVM), which would otherwise land in the frozen window.
+     */
+    private void warmUp(ExecutorService workers, int helpers) throws IOException {
+        if (warm) return;
+        Map<Integer, TaskScan> own = new FdScanner(sys, workers, helpers).scan(List.of(self));
+        List<TaskFds> input = new ArrayList<>();
+        for (TaskScan s : own.values()) if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
+        new OfdResolver(sys, workers, helpers, true).resolve(input);
+        sys.kcmp(self, self, Syscalls.KCMP_FILES, 0, 0);
+        ProcStat.read(self);
+        warm = true;
     }
 
     private synchronized ExecutorService workers(int threads) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Checkpoint the open-file tables of processes across a fleet of Linux hosts.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                CaptureCommand.class,
                 // each command class registers here, one line each
         },
         exitCodeListHeading = "%nExit codes:%n",
