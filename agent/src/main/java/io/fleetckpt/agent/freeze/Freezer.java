@@ -142,10 +142,10 @@ public final class Freezer {
                     }
                 }
             }
-            long start = System.nanoTime();
             set = new FrozenSet(sys, method, kind, own, movedFrom, inPlace,
-                    inPlaceKinds.toArray(new CgroupFreezer[0]), toStop, alreadyFrozen, ledger, start);
+                    inPlaceKinds.toArray(new CgroupFreezer[0]), toStop, alreadyFrozen, ledger);
             set.installHook();
+            set.startedAt(System.nanoTime());
             for (int i = 0; i < inPlace.size(); i++) inPlaceKinds.get(i).set(inPlace.get(i), true);
             if (own != null) kind.set(own, true);
             for (int p : toStop) sys.kill(p, Syscalls.SIGSTOP);
@@ -155,7 +155,7 @@ public final class Freezer {
         } catch (IOException | FreezeTimeout | RuntimeException e) {
             if (set != null) set.thaw();
             else new FrozenSet(sys, method, kind, own, movedFrom, inPlace, inPlaceKinds.toArray(new CgroupFreezer[0]),
-                    toStop, alreadyFrozen, ledger, System.nanoTime()).thaw();
+                    toStop, alreadyFrozen, ledger).thaw();
             throw e;
         }
     }

@@ -25,7 +25,7 @@ public final class FrozenSet implements AutoCloseable {
     private final List<Integer> stopped;
     private final List<Integer> alreadyFrozen;
     private final FreezeLedger ledger;
-    private final long startNanos;
+    private long startNanos;
     private long frozenNanos;
     private long thawedNanos;
     private boolean thawed;
@@ -34,7 +34,7 @@ public final class FrozenSet implements AutoCloseable {
 
     FrozenSet(Syscalls sys, FreezeMethod method, CgroupFreezer kind, Path ownCgroup, Map<Integer, Path> movedFrom,
               List<Path> frozenInPlace, CgroupFreezer[] inPlaceKinds, List<Integer> stopped, List<Integer> alreadyFrozen,
-              FreezeLedger ledger, long startNanos) {
+              FreezeLedger ledger) {
         this.sys = sys;
         this.method = method;
         this.kind = kind;
@@ -45,7 +45,12 @@ public final class FrozenSet implements AutoCloseable {
         this.stopped = stopped;
         this.alreadyFrozen = alreadyFrozen;
         this.ledger = ledger;
-        this.startNanos = startNanos;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** The first freeze request goes out now: the frozen window starts. */
+    void startedAt(long nanos) {
+        startNanos = nanos;
     }
 
     void frozenAt(long nanos) {
