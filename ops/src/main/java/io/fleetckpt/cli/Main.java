@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InspectCommand.class,
                 BenchCommand.class,
+                CaptureCommand.class,
                 // each command class registers here, one line each
                 ImagesCommand.class,
                 PullCommand.class,
