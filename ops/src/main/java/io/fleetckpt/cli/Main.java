@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 // each command class registers here, one line each
+                TopicsCommand.class,
+                AgentCommand.class,
+                CheckpointCommand.class,
+                TailCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
