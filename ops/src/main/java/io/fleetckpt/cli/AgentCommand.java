@@ -83,7 +83,7 @@ public final class AgentCommand implements Callable<Integer> {
     /** Fails fast with a clear message when the topics were never created (we never auto-create). */
     static void awaitTopics(KafkaOptions kafka) {
         try (Admin admin = Admin.create(kafka.clientConfig().admin())) {
-            new TopicSetup(admin).awaitReady(kafka.topics().all(), Duration.ofSeconds(30));
+            new TopicSetup(admin).requireTopics(kafka.topics().all(), Duration.ofSeconds(30));
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + " (create them with `fleetckpt topics create`)", e);
         }
