@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 CheckpointCommand.class,
                 TailCommand.class,
+                ImagesCommand.class,
+                PullCommand.class,
+                RestoreCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -33,6 +36,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setDefaultValueProvider(new EnvDefaults(System.getenv())); // flag > FLEETCKPT_<OPTION> > default
         return cl;
     }
 
