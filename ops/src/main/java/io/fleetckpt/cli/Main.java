@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 CaptureCommand.class,
                 // each command class registers here, one line each
+                TopicsCommand.class,
+                AgentCommand.class,
+                CheckpointCommand.class,
+                TailCommand.class,
                 ImagesCommand.class,
                 PullCommand.class,
                 RestoreCommand.class,
