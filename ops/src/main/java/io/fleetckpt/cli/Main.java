@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 ImagesCommand.class,
                 PullCommand.class,
                 RestoreCommand.class,
+                AggregatorCommand.class,
+                LocalCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
