@@ -35,11 +35,14 @@ import java.util.concurrent.Callable;
         customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
                 + " [--unrestorable skip|devnull|fail] [--dry-run] [--json] -- COMMAND [ARGS...]",
         description = {"",
-                "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task",
-                "with --tree or several --pid). Each open file description is opened once, by path, with its saved",
-                "flags minus O_CREAT/O_TRUNC/O_EXCL, at its saved position, and placed at every fd that shared it,",
-                "across tasks too. No other fd reaches COMMAND. fds saved with close-on-exec are open in COMMAND",
-                "without it (it would close them at the exec into COMMAND) and listed in FLEETCKPT_CLOEXEC_FDS.",
+                "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
+                        + "with --tree or several --pid).",
+                "",
+                "Each open file description is opened once, by path, with its saved flags minus O_CREAT/O_TRUNC/O_EXCL, "
+                        + "at its saved position, and placed at every fd that shared it, across tasks too. No other fd "
+                        + "reaches COMMAND. fds saved with close-on-exec are open in COMMAND without it (it would close "
+                        + "them at the exec into COMMAND) and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark.",
+                "",
                 "The image is untrusted: it is validated whole before anything is opened.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every fd restored exactly (or a dry run)",
