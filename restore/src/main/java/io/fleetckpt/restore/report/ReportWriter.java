@@ -56,6 +56,10 @@ public final class ReportWriter {
             out.println("cloexec(deferred): close-on-exec cannot survive the exec into COMMAND; those fds are open without it"
                     + " and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark");
         }
+        if (r.tasks().stream().anyMatch(t -> t.fds().stream().anyMatch(f -> "preload".equals(f.cloexec())))) {
+            out.println("cloexec(preload): placed without FD_CLOEXEC (it cannot survive the exec), listed in FLEETCKPT_CLOEXEC_FDS,"
+                    + " and set again inside COMMAND before main() by the --cloexec-preload library");
+        }
         out.flush();
     }
 }

@@ -32,8 +32,9 @@ import static io.fleetckpt.restore.sys.Libc.C;
  *
  * <p>Close-on-exec cannot be honoured literally: an fd that has FD_CLOEXEC when COMMAND is
  * exec'd is gone in COMMAND. dup2 clears the flag, so such fds are present in COMMAND without it
- * and listed, comma-separated, in the environment variable {@value #CLOEXEC_ENV}; COMMAND (or
- * the preload library restore/src/main/c/fleetckpt_cloexec.c) sets FD_CLOEXEC on them itself.
+ * and listed, comma-separated, in the environment variable {@value #CLOEXEC_ENV}; COMMAND sets
+ * FD_CLOEXEC on them itself, or the preload library restore/src/main/c/fleetckpt_cloexec.c does it
+ * in COMMAND's process before main() when given.
  */
 public final class FdTableSpawner {
     public static final String CLOEXEC_ENV = "FLEETCKPT_CLOEXEC_FDS";
@@ -42,10 +43,15 @@ public final class FdTableSpawner {
 
     private final jnr.ffi.Runtime rt = Libc.RUNTIME;
     private final int parkBase;
+    private final String cloexecPreload;
 
-    /** @param parkBase the number every source fd is parked at or above (highest target + 1) */
-    public FdTableSpawner(int parkBase) {
+    /**
+     * @param parkBase       the number every source fd is parked at or above (highest target + 1)
+     * @param cloexecPreload the fleetckpt_cloexec library to preload into COMMAND, or null
+     */
+    public FdTableSpawner(int parkBase, java.nio.file.Path cloexecPreload) {
         this.parkBase = parkBase;
+        this.cloexecPreload = cloexecPreload == null ? null : cloexecPreload.toAbsolutePath().toString();
     }
 
     public SpawnedTask spawn(TaskPlan task, Map<Integer, OpenedDescription> opened, List<byte[]> argv,
@@ -88,6 +94,10 @@ public final class FdTableSpawner {
                 StringJoiner j = new StringJoiner(",");
                 for (int fd : deferred) j.add(Integer.toString(fd));
                 env.put(CLOEXEC_ENV, j.toString());
+                if (cloexecPreload != null) {
+                    String prior = env.get("LD_PRELOAD");
+                    env.put("LD_PRELOAD", prior == null || prior.isEmpty() ? cloexecPreload : cloexecPreload + ":" + prior);
+                }
             }
             List<byte[]> envBytes = new ArrayList<>();
             env.forEach((k, v) -> envBytes.add((k + "=" + v).getBytes(StandardCharsets.UTF_8)));
