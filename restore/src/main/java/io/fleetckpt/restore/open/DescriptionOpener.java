@@ -44,9 +44,11 @@ public final class DescriptionOpener {
         OpenFile f = plan.file();
         int saved = f.flags();
         boolean pathOnly = (saved & O_PATH) != 0;
-        // O_NONBLOCK at open: a path that now names a FIFO or a device must not hang the restorer;
-        // the saved status flags are set exactly with F_SETFL right after.
-        int flags = (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY | (pathOnly ? 0 : O_NONBLOCK);
+        // Status flags are left out of open() and set with F_SETFL right after: O_NONBLOCK at open
+        // keeps a path that now names a FIFO or device from hanging the restorer, and O_DIRECT
+        // where the filesystem refuses it becomes a reported flag difference, not a failed fd.
+        int flags = pathOnly ? (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY
+                : (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY | SETFL_MASK)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
         String where = resolver.describe(plan.relativePath());
         int fd;
         try {
