@@ -83,9 +83,6 @@ public abstract class RecordStreamReader {
      * truncation error instead ({@link #endOfInput()}).
      */
     public ImageEvent next() throws IOException {
-        fdData = null;
-        path = null;
-        openFile = null;
         while (true) {
             if (state == State.DONE) return null;
             long at = in.offset();
@@ -286,6 +283,9 @@ public abstract class RecordStreamReader {
 
     /** Returns true when the fd entry is complete without FD_DATA (a seen objref in an image). */
     private boolean readFdEnt() throws IOException {
+        fdData = null;
+        path = null;
+        openFile = null;
         FdEntry e = FdEntRecord.read(in);
         in.expectParent(tableRef, "the FILES objref of this task");
         if (e.fd() <= prevFd) {

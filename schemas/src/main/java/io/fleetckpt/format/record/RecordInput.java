@@ -17,8 +17,8 @@ import java.nio.ByteOrder;
  * array range as is (one host-stream chunk, an image already in memory).
  */
 public final class RecordInput {
-    /** Larger than the largest record (8 + 32767) so any record fits; large to amortise reads. */
-    public static final int DEFAULT_BUFFER = 1 << 20;
+    /** Larger than the largest record (8 + 32767) so any record fits, and large enough to amortise reads. */
+    public static final int DEFAULT_BUFFER = 128 * 1024;
 
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

@@ -1,0 +1,185 @@
+package io.fleetckpt.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Every fleetckpt meter, named once. Agent and aggregator code call the typed helpers below and
+ * never build a meter name themselves, so the names in the Grafana dashboard, the docs and the
+ * code cannot drift apart. Prometheus names are the dotted names with '_' and the unit suffix
+ * (for example {@code fleetckpt_chunks_sent_total}, {@code fleetckpt_frozen_window_seconds}).
+ *
+ * <p>Thread-safe: meters are Micrometer's; the two gauges read a supplier that owners bind once.
+ */
+public final class FleetMetrics implements AutoCloseable {
+    public static final String CAPTURES = "fleetckpt.captures";
+    public static final String FROZEN_WINDOW = "fleetckpt.frozen.window";
+    public static final String FDS_CAPTURED = "fleetckpt.fds.captured";
+    public static final String CHUNKS_SENT = "fleetckpt.chunks.sent";
+    public static final String CHUNKS_FAILED = "fleetckpt.chunks.failed";
+    public static final String STREAMS_IN_FLIGHT = "fleetckpt.streams.in.flight";
+    public static final String IMAGES_STORED = "fleetckpt.images.stored";
+    public static final String CHECKPOINTS_FAILED = "fleetckpt.checkpoints.failed";
+    public static final String DLQ_MESSAGES = "fleetckpt.dlq.messages";
+    public static final String CONSUMER_LAG = "fleetckpt.consumer.lag";
+
+    public static final String TAG_ROLE = "role";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_STATUS = "status";
+    public static final String TAG_REASON = "reason";
+
+    /** Tag values become Prometheus series: keep them to a small fixed vocabulary. */
+    private static final Pattern TAG_VALUE = Pattern.compile("[a-z0-9_]{1,40}");
+    private static final String OTHER = "other";
+
+    /** A freeze is meant to last milliseconds; the top buckets show a stuck thaw. */
+    private static final Duration[] FROZEN_WINDOW_BUCKETS = {
+        Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+        Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30),
+    };
+
+    /** How one capture (one freeze-scan-thaw of the selected tasks) ended. */
+    public enum CaptureOutcome { OK, PARTIAL, FAILED }
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final Timer frozenWindow;
+    private final Counter fdsCaptured;
+    private final Counter chunksSent;
+    private final Counter chunksFailed;
+    private final Counter imagesStored;
+    private volatile DoubleSupplier streamsInFlight = () -> 0;
+    private volatile DoubleSupplier consumerLag = () -> 0;
+
+    /** @param role agent, aggregator or local: a common tag so one dashboard can tell them apart */
+    public FleetMetrics(String role) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(TAG_ROLE, tagValue(role));
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+
+        frozenWindow = Timer.builder(FROZEN_WINDOW)
+                .description("Time the selected tasks stayed frozen during one capture")
+                // fixed buckets: few series, and histogram_quantile can aggregate them across hosts
+                // (client-side percentiles cannot be, and the Prometheus registry drops them next to buckets)
+                .serviceLevelObjectives(FROZEN_WINDOW_BUCKETS)
+                .register(registry);
+        fdsCaptured = Counter.builder(FDS_CAPTURED).description("File descriptors captured").register(registry);
+        chunksSent = Counter.builder(CHUNKS_SENT).description("Record chunks acknowledged by Kafka").register(registry);
+        chunksFailed = Counter.builder(CHUNKS_FAILED).description("Record chunks whose send failed").register(registry);
+        imagesStored = Counter.builder(IMAGES_STORED).description("Host images written to the store").register(registry);
+        for (CaptureOutcome o : CaptureOutcome.values()) captureCounter(o); // zero series exist before the first capture
+        Gauge.builder(STREAMS_IN_FLIGHT, this, m -> m.streamsInFlight.getAsDouble())
+                .description("Host streams being reassembled (started, not yet complete or expired)")
+                .register(registry);
+        Gauge.builder(CONSUMER_LAG, this, m -> m.consumerLag.getAsDouble())
+                .description("Records the aggregator's consumer is behind the log end, summed over partitions")
+                .baseUnit("records")
+                .register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    // ---- agent ----
+
+    public void capture(CaptureOutcome outcome) {
+        captureCounter(outcome).increment();
+    }
+
+    public void frozenWindow(Duration frozen) {
+        frozenWindow.record(frozen);
+    }
+
+    public void frozenWindowNanos(long nanos) {
+        frozenWindow.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void fdsCaptured(long count) {
+        if (count > 0) fdsCaptured.increment(count);
+    }
+
+    public void chunkSent() {
+        chunksSent.increment();
+    }
+
+    public void chunkFailed() {
+        chunksFailed.increment();
+    }
+
+    // ---- aggregator ----
+
+    /** Binds the streams-in-flight gauge to its owner's live count; the last binding wins. */
+    public void bindStreamsInFlight(DoubleSupplier source) {
+        streamsInFlight = Objects.requireNonNull(source);
+    }
+
+    /** Binds the consumer-lag gauge, e.g. to {@link ConsumerLag#of}; the last binding wins. */
+    public void bindConsumerLag(DoubleSupplier source) {
+        consumerLag = Objects.requireNonNull(source);
+    }
+
+    public void imageStored() {
+        imagesStored.increment();
+    }
+
+    /** @param status the checkpoint's final status (an enum, so the series stay few) */
+    public void checkpointFailed(Enum<?> status) {
+        Counter.builder(CHECKPOINTS_FAILED).description("Checkpoints that ended other than stored, by status")
+                .tag(TAG_STATUS, tagValue(status.name())).register(registry).increment();
+    }
+
+    /** @param reason a short code from a fixed set (e.g. bad_header, oversize); others count as "other" */
+    public void dlqMessage(String reason) {
+        Counter.builder(DLQ_MESSAGES).description("Messages sent to the dead-letter topic, by reason")
+                .tag(TAG_REASON, tagValue(reason)).register(registry).increment();
+    }
+
+    private Counter captureCounter(CaptureOutcome outcome) {
+        return Counter.builder(CAPTURES).description("Captures, by outcome")
+                .tag(TAG_OUTCOME, tagValue(outcome.name())).register(registry);
+    }
+
+    static String tagValue(String raw) {
+        if (raw == null) return OTHER;
+        String v = raw.toLowerCase(Locale.ROOT).replace('-', '_');
+        return TAG_VALUE.matcher(v).matches() ? v : OTHER;
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}
