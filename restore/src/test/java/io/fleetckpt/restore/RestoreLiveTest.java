@@ -1,5 +1,6 @@
 package io.fleetckpt.restore;
 
+import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.format.model.Image;
 import io.fleetckpt.restore.plan.UnrestorablePolicy;
 import io.fleetckpt.restore.report.FdReport;
@@ -8,7 +9,7 @@ import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.spawn.SpawnedTask;
 import io.fleetckpt.restore.sys.Sys;
 import io.fleetckpt.restore.testing.CPrograms;
-import io.fleetckpt.restore.testing.ProcCapture;
+import io.fleetckpt.restore.testing.AgentCapture;
 import io.fleetckpt.restore.testing.ReportedTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Captures a real process (the holder helper: files at positions, O_APPEND, dups, close-on-exec
+ * Captures a real process with the agent (the holder helper: files at positions, O_APPEND, dups, close-on-exec
  * on one of two dups, a directory, a pipe, a non-blocking file, the same file opened twice, a
  * forked child) and restores it into fdreport, which lists its own fd table; compared fd by fd,
  * with kcmp for sharing inside one restored process and across two.
@@ -85,7 +86,7 @@ class RestoreLiveTest {
 
     @Test
     void restoredTableMatchesTheOriginalFdByFd() throws Exception {
-        Image image = ProcCapture.capture(parent);
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
         Path out = tmp.resolve("report");
         RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.DEVNULL, out);
         ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
@@ -125,7 +126,7 @@ class RestoreLiveTest {
 
     @Test
     void treeRestoreSharesDescriptionsAcrossProcesses() throws Exception {
-        Image image = ProcCapture.capture(parent, child);
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.tree(parent)));
         Path out = tmp.resolve("report");
         RestoreOutcome o = restore(image, List.of(parent), true, null, UnrestorablePolicy.SKIP, out);
         assertEquals(2, o.spawned().size());
@@ -144,7 +145,7 @@ class RestoreLiveTest {
 
     @Test
     void preloadLibrarySetsCloseOnExecAgainInsideCommand() throws Exception {
-        Image image = ProcCapture.capture(parent);
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
         Path out = tmp.resolve("report");
         RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.SKIP, out, CPrograms.cloexecPreload());
         ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
