@@ -43,11 +43,11 @@ public final class Restorer {
         if (req.dryRun()) {
             return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), true, false, null, root, preload), List.of());
         }
-        int parkBase = plan.maxFd() + 1;
+        java.util.BitSet targets = plan.targetNumbers();
         Map<Integer, OpenedDescription> opened = new HashMap<>();
         try {
             try (PathResolver resolver = PathResolver.open(req.root())) {
-                DescriptionOpener opener = new DescriptionOpener(resolver, parkBase);
+                DescriptionOpener opener = new DescriptionOpener(resolver, targets);
                 for (DescriptionPlan d : plan.descriptions().values()) opened.put(d.objref(), opener.open(d));
             } catch (SysException e) {
                 return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false,
@@ -58,7 +58,7 @@ public final class Restorer {
                 return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false, null, root, preload), List.of());
             }
             List<SpawnedTask> spawned = new ArrayList<>();
-            FdTableSpawner spawner = new FdTableSpawner(parkBase, req.cloexecPreload());
+            FdTableSpawner spawner = new FdTableSpawner(targets, req.cloexecPreload());
             String error = null;
             for (TaskPlan t : plan.tasks()) {
                 try {
