@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 // each command class registers here, one line each
+                ImagesCommand.class,
+                PullCommand.class,
+                RestoreCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

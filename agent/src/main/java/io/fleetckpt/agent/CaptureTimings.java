@@ -1,0 +1,12 @@
+package io.fleetckpt.agent;
+
+/**
+ * Where a capture spent its time, in nanoseconds. {@code frozenWindow} runs from the first freeze
+ * request to the last thaw: what the target tasks experienced.
+ */
+public record CaptureTimings(long select, long freeze, long scan, long share, long thaw, long frozenWindow,
+                             long total, long kcmpCalls) {
+    public static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

@@ -1,0 +1,267 @@
+package io.fleetckpt.agent;
+
+import io.fleetckpt.agent.capture.CapturedFd;
+import io.fleetckpt.agent.capture.CapturedTask;
+import io.fleetckpt.agent.capture.FdScanner;
+import io.fleetckpt.agent.capture.TaskError;
+import io.fleetckpt.agent.capture.TaskScan;
+import io.fleetckpt.agent.freeze.CgroupMounts;
+import io.fleetckpt.agent.freeze.FreezeLedger;
+import io.fleetckpt.agent.freeze.FreezeMethod;
+import io.fleetckpt.agent.freeze.FreezeTimeout;
+import io.fleetckpt.agent.freeze.Freezer;
+import io.fleetckpt.agent.freeze.FrozenSet;
+import io.fleetckpt.agent.select.ProcStat;
+import io.fleetckpt.agent.select.Selection;
+import io.fleetckpt.agent.select.TaskSelector;
+import io.fleetckpt.agent.share.KcmpFailure;
+import io.fleetckpt.agent.share.OfdResolver;
+import io.fleetckpt.agent.share.TableSharing;
+import io.fleetckpt.agent.share.TaskFds;
+import io.fleetckpt.agent.sys.Syscalls;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The capture, start to end: select → freeze → scan → share → thaw. Thaws whatever happens
+ * (the freezer's shutdown hook covers SIGINT/SIGTERM). Reusable; close it to stop its threads.
+ *
+ * <pre>
+ * try (Capturer c = new Capturer(Syscalls.system())) {
+ *     CaptureResult r = c.capture(CaptureRequest.of(List.of(new Selector.Tree(pid))));
+ *     Image image = ImageMapper.toImage(r);
+ * }
+ * </pre>
+ */
+public final class Capturer implements AutoCloseable {
+    private final Syscalls sys;
+    private final int self;
+    private ExecutorService pool;
+    private int poolSize;
+    private boolean recovered;
+
+    public Capturer(Syscalls sys) {
+        this.sys = sys;
+        this.self = (int) ProcessHandle.current().pid();
+    }
+
+    public CaptureResult capture(CaptureRequest req) throws IOException {
+        long t0 = System.nanoTime();
+        long epoch = System.currentTimeMillis() / 1000;
+        List<String> notes = new ArrayList<>();
+        if (!recovered && req.freeze()) {
+            for (String line : FreezeLedger.recover(req.stateDir(), sys, self)) notes.add("recovery: " + line);
+            recovered = true;
+        }
+        CgroupMounts mounts = CgroupMounts.detect();
+        Selection sel = new TaskSelector(self, mounts).select(req.selectors());
+        long tSelected = System.nanoTime();
+        req.listener().onPhase(CaptureListener.Phase.SELECTED, sel.pids());
+
+        ExecutorService workers = workers(req.threads());
+        int helpers = req.threads() - 1;
+        Phases ph = new Phases();
+        Core core = null;
+        FreezeMethod method = FreezeMethod.NONE;
+        List<Integer> alreadyFrozen = List.of();
+        long freezeNs = 0, thawNs = 0, windowNs = 0;
+        boolean frozen = false;
+        if (req.freeze() && !sel.pids().isEmpty()) {
+            Freezer freezer = new Freezer(sys, mounts, req.stateDir(), self, req.freezeTimeout());
+            FrozenSet fz = null;
+            try {
+                fz = freezer.freeze(sel);
+            } catch (FreezeTimeout e) {
+                notes.add("freeze failed, captured without freezing: " + e.getMessage());
+            }
+            if (fz != null) {
+                try {
+                    method = fz.method();
+                    alreadyFrozen = fz.alreadyFrozen();
+                    freezeNs = fz.freezeNanos();
+                    req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
+                    core = scanAndShare(sel, workers, helpers, true, ph, req.listener());
+                } finally {
+                    long thawStart = System.nanoTime();
+                    fz.thaw();
+                    thawNs = System.nanoTime() - thawStart;
+                    windowNs = fz.windowNanos();
+                    notes.addAll(fz.thawProblems());
+                }
+                frozen = true;
+                req.listener().onPhase(CaptureListener.Phase.THAWED, sel.pids());
+            }
+        }
+        if (core == null) core = scanUntilStable(sel, workers, helpers, ph, req.listener());
+
+        List<TaskError> errors = new ArrayList<>(sel.problems());
+        errors.addAll(core.errors);
+        CaptureTimings timings = new CaptureTimings(tSelected - t0, freezeNs, ph.scan, ph.share, thawNs, windowNs,
+                System.nanoTime() - t0, ph.kcmpCalls);
+        return new CaptureResult(epoch, HostInfo.read(), frozen, frozen ? method : FreezeMethod.NONE, core.tasks, errors,
+                alreadyFrozen, core.scans, req.threads(), timings, notes);
+    }
+
+    private static final class Phases {
+        long scan;
+        long share;
+        long kcmpCalls;
+    }
+
+    private record Core(List<CapturedTask> tasks, List<TaskError> errors, int scans) {
+    }
+
+    /** One scan while frozen: positions cannot move, so they are part of the sharing key. */
+    private Core scanAndShare(Selection sel, ExecutorService workers, int helpers, boolean frozen, Phases ph,
+                              CaptureListener listener) throws IOException {
+        Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
+        List<Integer> scanned = new ArrayList<>();
+        for (int p : sel.pids()) if (!owners.containsKey(p)) scanned.add(p);
+        long s0 = System.nanoTime();
+        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, helpers).scan(scanned);
+        ph.scan += System.nanoTime() - s0;
+        listener.onPhase(CaptureListener.Phase.SCANNED, scanned);
+        return share(sel, owners, scans, workers, helpers, frozen, 1, ph, listener);
+    }
+
+    /**
+     * Without freezing: scan until two consecutive scans of a task agree (the table did not
+     * change in between), then compare files without positions in the key.
+     */
+    private Core scanUntilStable(Selection sel, ExecutorService workers, int helpers, Phases ph,
+                                 CaptureListener listener) throws IOException {
+        Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
+        List<Integer> pending = new ArrayList<>();
+        for (int p : sel.pids()) if (!owners.containsKey(p)) pending.add(p);
+        FdScanner scanner = new FdScanner(sys, workers, helpers);
+        long s0 = System.nanoTime();
+        Map<Integer, TaskScan> previous = scanner.scan(pending);
+        Map<Integer, TaskScan> settled = new LinkedHashMap<>();
+        int scans = 1;
+        while (!pending.isEmpty() && scans < CaptureRequest.MAX_UNFROZEN_SCANS) {
+            Map<Integer, TaskScan> now = scanner.scan(pending);
+            scans++;
+            List<Integer> still = new ArrayList<>();
+            for (int p : pending) {
+                TaskScan a = previous.get(p), b = now.get(p);
+                boolean gone = !b.complete() && b.fds().isEmpty();
+                if (a.agreesWith(b) || gone) settled.put(p, b);
+                else still.add(p);
+            }
+            previous = now;
+            pending = still;
+        }
+        for (int p : pending) {
+            settled.put(p, new TaskScan(p, List.of(), List.of(TaskError.task(p, TaskError.Kind.UNSTABLE,
+                    "fd table kept changing: " + scans + " scans without two that agree (capture it frozen)"))));
+        }
+        ph.scan += System.nanoTime() - s0;
+        Map<Integer, TaskScan> ordered = new LinkedHashMap<>();
+        for (int p : sel.pids()) if (settled.containsKey(p)) ordered.put(p, settled.get(p));
+        listener.onPhase(CaptureListener.Phase.SCANNED, new ArrayList<>(ordered.keySet()));
+        return share(sel, owners, ordered, workers, helpers, false, scans, ph, listener);
+    }
+
+    private Core share(Selection sel, Map<Integer, Integer> owners, Map<Integer, TaskScan> scans,
+                       ExecutorService workers, int helpers, boolean keyOnPos, int scanCount, Phases ph,
+                       CaptureListener listener) throws IOException {
+        long s0 = System.nanoTime();
+        Map<Integer, List<TaskError>> errors = new LinkedHashMap<>();
+        List<TaskFds> input = new ArrayList<>();
+        for (TaskScan s : scans.values()) {
+            if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
+            else errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
+        }
+        OfdResolver.Result shared = new OfdResolver(sys, workers, helpers, keyOnPos).resolve(input);
+        for (KcmpFailure f : shared.failures()) {
+            errors.computeIfAbsent(f.pid(), x -> new ArrayList<>()).add(new TaskError(f.pid(), f.fd(),
+                    f.errno() == io.fleetckpt.agent.sys.Errno.EBADF ? TaskError.Kind.FD_CLOSED : TaskError.Kind.IO, f.what()));
+        }
+        // A table read from a task that exited meanwhile is empty or stale: check each is alive.
+        for (TaskFds t : input) {
+            ProcStat st = ProcStat.read(t.pid());
+            if (st == null || st.gone()) {
+                errors.computeIfAbsent(t.pid(), x -> new ArrayList<>()).add(TaskError.task(t.pid(), TaskError.Kind.EXITED,
+                        "process exited during the capture"));
+            }
+        }
+        ph.share += System.nanoTime() - s0;
+        ph.kcmpCalls += shared.kcmpCalls();
+        listener.onPhase(CaptureListener.Phase.SHARED, new ArrayList<>(scans.keySet()));
+
+        // objrefs image-wide in first-seen order: tasks in TREE order, fds ascending; a shared
+        // table takes its number when first seen, before its files.
+        Map<Integer, Integer> inputIndex = new HashMap<>();
+        for (int i = 0; i < input.size(); i++) inputIndex.put(input.get(i).pid(), i);
+        int[] base = new int[input.size() + 1];
+        for (int i = 0; i < input.size(); i++) base[i + 1] = base[i] + input.get(i).fds().size();
+        int[] objrefOfFlat = new int[base[input.size()]];
+        Map<Integer, Integer> tableRefOfOwner = new HashMap<>();
+        java.util.Set<Integer> sharedOwners = new java.util.HashSet<>(owners.values());
+        Map<Integer, CapturedTask> done = new HashMap<>();
+        List<CapturedTask> tasks = new ArrayList<>();
+        int next = 1;
+        for (int pid : sel.pids()) {
+            int owner = owners.getOrDefault(pid, 0);
+            int tableOf = owner == 0 ? pid : owner;
+            if (errors.containsKey(tableOf) || !inputIndex.containsKey(tableOf)) {
+                if (owner != 0 && !errors.containsKey(pid)) {
+                    errors.computeIfAbsent(pid, x -> new ArrayList<>()).add(TaskError.task(pid, TaskError.Kind.IO,
+                            "shares its fd table with pid " + owner + ", which could not be captured"));
+                }
+                continue;
+            }
+            if (errors.containsKey(pid)) continue;
+            var info = sel.stats().get(pid).toTaskInfo(pid);
+            if (owner != 0) {
+                CapturedTask o = done.get(owner);
+                tasks.add(new CapturedTask(info, owner, o.tableRef(), o.fds()));
+                continue;
+            }
+            int tableRef = 0;
+            if (sharedOwners.contains(pid)) tableRef = next++;
+            int ti = inputIndex.get(pid);
+            List<CapturedFd> fds = input.get(ti).fds();
+            List<CapturedFd> out = new ArrayList<>(fds.size());
+            int[] reps = shared.reps()[ti];
+            for (int j = 0; j < fds.size(); j++) {
+                int rep = reps[j];
+                if (objrefOfFlat[rep] == 0) objrefOfFlat[rep] = next++;
+                out.add(fds.get(j).withObjref(objrefOfFlat[rep]));
+            }
+            CapturedTask ct = new CapturedTask(info, 0, tableRef, out);
+            done.put(pid, ct);
+            tasks.add(ct);
+        }
+        List<TaskError> flat = new ArrayList<>();
+        errors.values().forEach(flat::addAll);
+        return new Core(tasks, flat, scanCount);
+    }
+
+    private synchronized ExecutorService workers(int threads) {
+        if (threads <= 1) return null;
+        if (pool == null || poolSize != threads - 1) {
+            if (pool != null) pool.shutdown();
+            poolSize = threads - 1;
+            pool = Executors.newFixedThreadPool(poolSize, r -> {
+                Thread t = new Thread(r, "fleetckpt-scan");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (pool != null) pool.shutdown();
+        pool = null;
+    }
+}

@@ -1,0 +1,147 @@
+package io.fleetckpt.agent.capture;
+
+import io.fleetckpt.agent.sys.Errno;
+import io.fleetckpt.agent.sys.StatLayout;
+import io.fleetckpt.agent.sys.Syscalls;
+import io.fleetckpt.format.model.FdType;
+import io.fleetckpt.format.model.RawBytes;
+
+import java.util.Arrays;
+
+/**
+ * Reads one fd at a time of one task: readlinkat on the /proc/PID/fd dirfd (raw bytes),
+ * openat + one read + close of /proc/PID/fdinfo/N, fstatat following the magic link. Six
+ * syscalls per fd, none of them on the target's open file description. One reader per thread:
+ * it owns its buffers and dirfds.
+ */
+final class FdReader implements AutoCloseable {
+    private static final int PATH_MAX = 4096;
+
+    private final Syscalls sys;
+    private final StatLayout layout;
+    private final byte[] name = new byte[16];
+    private final byte[] link = new byte[PATH_MAX + 1];
+    private byte[] info = new byte[4096];
+    private final byte[] stat = new byte[StatLayout.SIZE];
+    private final Fdinfo fdinfo = new Fdinfo();
+    private int pid = -1;
+    private int fdDir = -1;
+    private int infoDir = -1;
+
+    FdReader(Syscalls sys) {
+        this.sys = sys;
+        this.layout = sys.statLayout();
+    }
+
+    /** Points the reader at a task (opening its two dirfds once). */
+    void task(int newPid) throws FdLister.TaskFailure {
+        if (newPid == pid) return;
+        closeDirs();
+        int d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+        if (d < 0) throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fd", d);
+        int i = sys.open(ProcNames.path("/proc/" + newPid + "/fdinfo"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+        if (i < 0) {
+            sys.close(d);
+            throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fdinfo", i);
+        }
+        fdDir = d;
+        infoDir = i;
+        pid = newPid;
+    }
+
+    /**
+     * Reads fd {@code fd} of the current task.
+     *
+     * @return the fd, or a {@link TaskError} when it cannot be read (closed meanwhile, refused)
+     */
+    Object read(int fd) {
+        ProcNames.decimal(fd, name);
+        int linkLen = sys.readlinkat(fdDir, name, link);
+        if (linkLen < 0) return fdError(fd, "readlink /proc/" + pid + "/fd/" + fd, linkLen);
+        if (linkLen > PATH_MAX) return new TaskError(pid, fd, TaskError.Kind.IO, "link text longer than PATH_MAX");
+
+        int infoLen = readFdinfo(fd);
+        if (infoLen < 0) return fdError(fd, "read /proc/" + pid + "/fdinfo/" + fd, infoLen);
+        if (!fdinfo.parse(info, infoLen)) {
+            return new TaskError(pid, fd, TaskError.Kind.IO, "fdinfo without pos/flags/mnt_id: "
+                    + RawBytes.copyOf(info, 0, infoLen).escaped());
+        }
+
+        int st = sys.fstatat(fdDir, name, stat, 0);
+        if (st == -Errno.ENOENT) return fdError(fd, "stat /proc/" + pid + "/fd/" + fd, st);
+        int flagsAll = fdinfo.flags;
+        boolean cloexec = (flagsAll & Syscalls.O_CLOEXEC) != 0;
+        int flags = flagsAll & ~Syscalls.O_CLOEXEC;
+        long ino = fdinfo.ino;
+        FdType type;
+        long dev = -1, rdev = 0, size = 0, nlink = 0;
+        int statMode = -1;
+        int statErrno = 0;
+        if (st == 0) {
+            statMode = layout.mode(stat);
+            type = FdKinds.ofStatMode(statMode);
+            dev = layout.dev(stat);
+            rdev = layout.rdev(stat);
+            size = layout.size(stat);
+            nlink = layout.nlink(stat);
+            if (ino < 0) ino = layout.ino(stat); // kernels before 5.14 have no ino: line
+        } else {
+            // Recorded anyway with what /proc said: one odd file is no reason to lose the task.
+            statErrno = -st;
+            type = FdKinds.ofLinkText(link, linkLen);
+        }
+        boolean deleted = st == 0 && nlink == 0;
+        return new CapturedFd(fd, cloexec, flags, FileMode.of(type, flags), fdinfo.pos, fdinfo.mntId, ino,
+                dev, rdev, size, nlink, statMode, type, deleted, RawBytes.copyOf(link, 0, linkLen),
+                fdinfo.extra, statErrno, 0);
+    }
+
+    /** One openat + read + close: the seq_file record arrives whole unless it is larger than the buffer. */
+    private int readFdinfo(int fd) {
+        int f = sys.openat(infoDir, name, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
+        if (f < 0) return f;
+        try {
+            int n = sys.read(f, info);
+            if (n < 0) return n;
+            int total = n;
+            while (total == info.length) { // an epoll with many targets: keep reading
+                info = Arrays.copyOf(info, info.length * 2);
+                byte[] rest = new byte[info.length - total];
+                int m = sys.read(f, rest);
+                if (m < 0) return m;
+                if (m == 0) break;
+                System.arraycopy(rest, 0, info, total, m);
+                total += m;
+            }
+            return total;
+        } finally {
+            sys.close(f);
+        }
+    }
+
+    private TaskError fdError(int fd, String call, int negErrno) {
+        int e = -negErrno;
+        TaskError.Kind kind = switch (e) {
+            case Errno.ENOENT -> TaskError.Kind.FD_CLOSED;
+            case Errno.EACCES, Errno.EPERM -> TaskError.Kind.PERMISSION;
+            case Errno.ESRCH -> TaskError.Kind.EXITED;
+            default -> TaskError.Kind.IO;
+        };
+        String what = kind == TaskError.Kind.FD_CLOSED
+                ? call + ": " + Errno.describe(e) + " (fd closed between listing and reading)"
+                : call + ": " + Errno.describe(e);
+        return new TaskError(pid, fd, kind, what);
+    }
+
+    private void closeDirs() {
+        if (fdDir >= 0) sys.close(fdDir);
+        if (infoDir >= 0) sys.close(infoDir);
+        fdDir = infoDir = -1;
+        pid = -1;
+    }
+
+    @Override
+    public void close() {
+        closeDirs();
+    }
+}

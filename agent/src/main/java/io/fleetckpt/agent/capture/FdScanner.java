@@ -1,0 +1,126 @@
+package io.fleetckpt.agent.capture;
+
+import io.fleetckpt.agent.sys.Syscalls;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Scans the fd tables of tasks: lists each table (getdents64), then reads every fd with
+ * {@link FdReader}. The per-fd work is cut into chunks that the calling thread and, if given,
+ * pool workers take in turn, each with its own reader (dirfds, buffers); small captures stay on
+ * the calling thread because starting work elsewhere would cost more than it saves.
+ */
+public final class FdScanner {
+    /** fds per chunk of work: large enough that switching tasks and threads is rare. */
+    static final int CHUNK = 512;
+    /** below this many fds in all, the calling thread does everything. */
+    static final int PARALLEL_MIN_FDS = 2 * CHUNK;
+
+    private final Syscalls sys;
+    private final ExecutorService pool;
+    private final int helpers;
+
+    /**
+     * @param pool    workers for the per-fd work, or null to stay single-threaded
+     * @param helpers how many pool workers join the calling thread (threads - 1)
+     */
+    public FdScanner(Syscalls sys, ExecutorService pool, int helpers) {
+        this.sys = sys;
+        this.pool = helpers > 0 ? pool : null;
+        this.helpers = pool == null ? 0 : helpers;
+    }
+
+    public static FdScanner singleThreaded(Syscalls sys) {
+        return new FdScanner(sys, null, 0);
+    }
+
+    /** @return one scan per pid, in the order given */
+    public Map<Integer, TaskScan> scan(List<Integer> pids) {
+        FdLister lister = new FdLister(sys);
+        Map<Integer, int[]> listed = new LinkedHashMap<>();
+        Map<Integer, TaskError> failed = new LinkedHashMap<>();
+        long total = 0;
+        for (int pid : pids) {
+            try {
+                int[] fds = lister.list(pid);
+                listed.put(pid, fds);
+                total += fds.length;
+            } catch (FdLister.TaskFailure f) {
+                failed.put(pid, f.error);
+            }
+        }
+
+        List<Chunk> chunks = new ArrayList<>();
+        Map<Integer, Object[]> slots = new LinkedHashMap<>();
+        for (Map.Entry<Integer, int[]> e : listed.entrySet()) {
+            int[] fds = e.getValue();
+            slots.put(e.getKey(), new Object[fds.length]);
+            for (int from = 0; from < fds.length; from += CHUNK) {
+                chunks.add(new Chunk(e.getKey(), fds, from, Math.min(fds.length, from + CHUNK)));
+            }
+        }
+        Map<Integer, TaskError> taskFailures = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            try (FdReader reader = new FdReader(sys)) {
+                for (int c; (c = next.getAndIncrement()) < chunks.size(); ) {
+                    Chunk ch = chunks.get(c);
+                    if (taskFailures.containsKey(ch.pid)) continue;
+                    try {
+                        reader.task(ch.pid);
+                    } catch (FdLister.TaskFailure f) {
+                        taskFailures.putIfAbsent(ch.pid, f.error);
+                        continue;
+                    }
+                    Object[] out = slots.get(ch.pid);
+                    for (int i = ch.from; i < ch.to; i++) out[i] = reader.read(ch.fds[i]);
+                }
+            }
+        };
+        runOnAll(work, total >= PARALLEL_MIN_FDS && pool != null ? Math.min(helpers, chunks.size() - 1) : 0);
+
+        Map<Integer, TaskScan> result = new LinkedHashMap<>();
+        for (int pid : pids) {
+            TaskError whole = failed.containsKey(pid) ? failed.get(pid) : taskFailures.get(pid);
+            if (whole != null) {
+                result.put(pid, new TaskScan(pid, List.of(), List.of(whole)));
+                continue;
+            }
+            Object[] out = slots.get(pid);
+            List<CapturedFd> fds = new ArrayList<>(out.length);
+            List<TaskError> errors = new ArrayList<>();
+            for (Object o : out) {
+                if (o instanceof CapturedFd f) fds.add(f);
+                else errors.add((TaskError) o);
+            }
+            result.put(pid, new TaskScan(pid, fds, errors));
+        }
+        return result;
+    }
+
+    private void runOnAll(Runnable work, int extra) {
+        List<Future<?>> futures = new ArrayList<>(Math.max(0, extra));
+        for (int i = 0; i < extra; i++) futures.add(pool.submit(work));
+        work.run();
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while scanning", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("scan worker failed: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    private record Chunk(int pid, int[] fds, int from, int to) {
+    }
+}

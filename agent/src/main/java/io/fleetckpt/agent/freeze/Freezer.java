@@ -1,0 +1,222 @@
+package io.fleetckpt.agent.freeze;
+
+import io.fleetckpt.agent.select.ProcStat;
+import io.fleetckpt.agent.select.Selection;
+import io.fleetckpt.agent.sys.Syscalls;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Freezes the selected tasks before anything of them is listed.
+ * <ul>
+ *   <li>A selected cgroup is frozen in place (v2 {@code cgroup.freeze}, v1 {@code freezer.state}).</li>
+ *   <li>Other tasks are moved into a cgroup of the agent's own, frozen first so each task stops
+ *       as it enters; v2 preferred, else the v1 freezer; each goes back to its own cgroup on thaw.</li>
+ *   <li>Only when no freezer cgroup can be used: SIGSTOP, skipping tasks that were stopped
+ *       already (they must stay stopped), and SIGCONT on thaw.</li>
+ *   <li>A task whose cgroup someone else froze is left as it is, frozen, before and after.</li>
+ * </ul>
+ * The wait for the frozen state is bounded: a task in D state can hold a cgroup in FREEZING.
+ */
+public final class Freezer {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final Syscalls sys;
+    private final CgroupMounts mounts;
+    private final Path stateDir;
+    private final int self;
+    private final Duration timeout;
+
+    public Freezer(Syscalls sys, CgroupMounts mounts, Path stateDir, int selfPid, Duration timeout) {
+        this.sys = sys;
+        this.mounts = mounts;
+        this.stateDir = stateDir;
+        this.self = selfPid;
+        this.timeout = timeout;
+    }
+
+    public FrozenSet freeze(Selection sel) throws IOException, FreezeTimeout {
+        FreezeLedger ledger = new FreezeLedger(stateDir, self);
+        Set<Integer> pending = new LinkedHashSet<>(sel.pids());
+        List<Integer> alreadyFrozen = new ArrayList<>();
+        List<Path> inPlace = new ArrayList<>();
+        List<CgroupFreezer> inPlaceKinds = new ArrayList<>();
+
+        for (Path cg : sel.cgroups()) {
+            CgroupFreezer k = kindOf(cg);
+            if (k == null) continue; // e.g. a v1 memory cgroup: its tasks are frozen one by one below
+            List<Integer> members = CgroupMounts.procsUnder(cg);
+            if (k.frozenOrFreezing(cg)) {
+                for (int p : members) if (pending.remove(p)) alreadyFrozen.add(p);
+            } else {
+                inPlace.add(cg);
+                inPlaceKinds.add(k);
+                ledger.froze(k, cg);
+                members.forEach(pending::remove);
+            }
+        }
+        for (Integer p : new ArrayList<>(pending)) {
+            if (frozenByOthers(p)) {
+                pending.remove(p);
+                alreadyFrozen.add(p);
+            }
+        }
+
+        CgroupFreezer kind = null;
+        Path own = null;
+        Map<Integer, Path> movedFrom = new LinkedHashMap<>();
+        List<Integer> toStop = new ArrayList<>();
+        if (!pending.isEmpty()) {
+            for (CgroupFreezer k : new CgroupFreezer[] {CgroupFreezer.V2, CgroupFreezer.V1}) {
+                Path root = k == CgroupFreezer.V2 ? mounts.v2() : mounts.v1Freezer();
+                if (root == null) continue;
+                Path dir = root.resolve("fleetckpt-" + self + "-" + SEQ.incrementAndGet());
+                try {
+                    Files.createDirectory(dir);
+                } catch (IOException e) {
+                    continue;
+                }
+                Map<Integer, Path> origins = new LinkedHashMap<>();
+                boolean ok = true;
+                for (int p : pending) {
+                    Path from = k == CgroupFreezer.V2 ? mounts.v2CgroupOf(p) : mounts.v1FreezerCgroupOf(p);
+                    if (from == null) {
+                        ok = false;
+                        break;
+                    }
+                    origins.put(p, from);
+                }
+                if (!ok) {
+                    Files.deleteIfExists(dir);
+                    continue;
+                }
+                kind = k;
+                own = dir;
+                ledger.created(k, dir);
+                for (Map.Entry<Integer, Path> e : origins.entrySet()) {
+                    ledger.moved(e.getKey(), startTime(e.getKey()), e.getValue().resolve("cgroup.procs"));
+                }
+                movedFrom.putAll(origins);
+                break;
+            }
+            if (kind == null) {
+                for (int p : pending) {
+                    if (!allThreadsStopped(p)) {
+                        toStop.add(p);
+                        ledger.stopped(p, startTime(p));
+                    } else {
+                        alreadyFrozen.add(p);
+                    }
+                }
+            }
+        }
+
+        FreezeMethod method = kind == CgroupFreezer.V2 ? FreezeMethod.CGROUP_V2
+                : kind == CgroupFreezer.V1 ? FreezeMethod.CGROUP_V1
+                : !toStop.isEmpty() ? FreezeMethod.SIGSTOP
+                : !inPlace.isEmpty() ? (inPlaceKinds.get(0) == CgroupFreezer.V2 ? FreezeMethod.CGROUP_V2 : FreezeMethod.CGROUP_V1)
+                : FreezeMethod.ALREADY_FROZEN;
+        ledger.flush();
+        long start = System.nanoTime();
+        FrozenSet set = new FrozenSet(sys, method, kind, own, movedFrom, inPlace,
+                inPlaceKinds.toArray(new CgroupFreezer[0]), toStop, alreadyFrozen, ledger, start);
+        set.installHook();
+        try {
+            for (int i = 0; i < inPlace.size(); i++) inPlaceKinds.get(i).set(inPlace.get(i), true);
+            if (own != null) {
+                kind.set(own, true);
+                for (Map.Entry<Integer, Path> e : new ArrayList<>(movedFrom.entrySet())) {
+                    try {
+                        kind.move(e.getKey(), own);
+                    } catch (IOException ex) {
+                        movedFrom.remove(e.getKey()); // exited meanwhile: the scan reports it
+                    }
+                }
+            }
+            for (int p : toStop) sys.kill(p, Syscalls.SIGSTOP);
+            awaitFrozen(inPlace, inPlaceKinds, own, kind, toStop);
+            set.frozenAt(System.nanoTime());
+            return set;
+        } catch (IOException | FreezeTimeout | RuntimeException e) {
+            set.thaw();
+            throw e;
+        }
+    }
+
+    private void awaitFrozen(List<Path> inPlace, List<CgroupFreezer> inPlaceKinds, Path own, CgroupFreezer kind,
+                             List<Integer> stopped) throws IOException, FreezeTimeout {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int spins = 0; ; spins++) {
+            String waitingFor = null;
+            for (int i = 0; i < inPlace.size() && waitingFor == null; i++) {
+                if (!inPlaceKinds.get(i).reached(inPlace.get(i))) waitingFor = "cgroup " + inPlace.get(i);
+            }
+            if (waitingFor == null && own != null && !kind.reached(own)) waitingFor = "cgroup " + own;
+            for (int i = 0; i < stopped.size() && waitingFor == null; i++) {
+                int p = stopped.get(i);
+                if (Files.exists(Path.of("/proc", Integer.toString(p))) && !allThreadsStopped(p)) waitingFor = "pid " + p;
+            }
+            if (waitingFor == null) return;
+            if (System.nanoTime() > deadline) {
+                throw new FreezeTimeout("not frozen after " + timeout.toMillis() + " ms: " + waitingFor
+                        + " (a task in uninterruptible sleep keeps a cgroup FREEZING)");
+            }
+            if (spins < 100) Thread.onSpinWait();
+            else sleepMillis(1);
+        }
+    }
+
+    private CgroupFreezer kindOf(Path cg) {
+        if (mounts.isV2(cg)) return CgroupFreezer.V2;
+        if (mounts.isV1Freezer(cg)) return CgroupFreezer.V1;
+        return null;
+    }
+
+    /** In a v2 or v1 freezer cgroup that someone froze. */
+    private boolean frozenByOthers(int pid) throws IOException {
+        try {
+            Path v2 = mounts.v2CgroupOf(pid);
+            if (v2 != null && !v2.equals(mounts.v2()) && CgroupFreezer.V2.frozenOrFreezing(v2)) return true;
+            Path v1 = mounts.v1FreezerCgroupOf(pid);
+            return v1 != null && !v1.equals(mounts.v1Freezer()) && CgroupFreezer.V1.frozenOrFreezing(v1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // exited: the scan reports it
+        }
+    }
+
+    private static boolean allThreadsStopped(int pid) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "task"))) {
+            for (Path t : ds) {
+                ProcStat st = ProcStat.parseFile(t.resolve("stat"));
+                if (st != null && st.stateLetter() != 'T' && st.stateLetter() != 't') return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long startTime(int pid) throws IOException {
+        ProcStat st = ProcStat.read(pid);
+        return st == null ? 0 : st.startTime();
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

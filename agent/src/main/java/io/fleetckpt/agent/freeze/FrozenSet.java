@@ -1,0 +1,162 @@
+package io.fleetckpt.agent.freeze;
+
+import io.fleetckpt.agent.sys.Syscalls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tasks an agent froze, and how to undo it. {@link #thaw()} runs at most once, from the capture's
+ * finally block or from the shutdown hook (SIGINT/SIGTERM), whichever comes first; then the
+ * ledger file is removed.
+ */
+public final class FrozenSet implements AutoCloseable {
+    private final Syscalls sys;
+    private final FreezeMethod method;
+    private final CgroupFreezer kind;
+    private final Path ownCgroup;
+    private final Map<Integer, Path> movedFrom;
+    private final List<Path> frozenInPlace;
+    private final CgroupFreezer inPlaceKinds[];
+    private final List<Integer> stopped;
+    private final List<Integer> alreadyFrozen;
+    private final FreezeLedger ledger;
+    private final long startNanos;
+    private long frozenNanos;
+    private long thawedNanos;
+    private boolean thawed;
+    private Thread hook;
+    private final List<String> thawProblems = new ArrayList<>();
+
+    FrozenSet(Syscalls sys, FreezeMethod method, CgroupFreezer kind, Path ownCgroup, Map<Integer, Path> movedFrom,
+              List<Path> frozenInPlace, CgroupFreezer[] inPlaceKinds, List<Integer> stopped, List<Integer> alreadyFrozen,
+              FreezeLedger ledger, long startNanos) {
+        this.sys = sys;
+        this.method = method;
+        this.kind = kind;
+        this.ownCgroup = ownCgroup;
+        this.movedFrom = movedFrom;
+        this.frozenInPlace = frozenInPlace;
+        this.inPlaceKinds = inPlaceKinds;
+        this.stopped = stopped;
+        this.alreadyFrozen = alreadyFrozen;
+        this.ledger = ledger;
+        this.startNanos = startNanos;
+    }
+
+    void frozenAt(long nanos) {
+        frozenNanos = nanos;
+    }
+
+    void installHook() {
+        hook = new Thread(this::thawQuietly, "fleetckpt-thaw-on-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    public FreezeMethod method() {
+        return method;
+    }
+
+    /** Tasks left frozen by someone else before the capture; the capture leaves them frozen. */
+    public List<Integer> alreadyFrozen() {
+        return List.copyOf(alreadyFrozen);
+    }
+
+    /** Time from the first freeze request until every task was frozen. */
+    public long freezeNanos() {
+        return frozenNanos - startNanos;
+    }
+
+    /** From the first freeze request until the last task was thawed (0 before the thaw). */
+    public synchronized long windowNanos() {
+        return thawed ? thawedNanos - startNanos : 0;
+    }
+
+    public synchronized List<String> thawProblems() {
+        return List.copyOf(thawProblems);
+    }
+
+    /** Thaws what this agent froze (and nothing a user had frozen). Idempotent. */
+    public synchronized void thaw() {
+        if (thawed) return;
+        thawed = true;
+        // Back to their own cgroups while still frozen: each task thaws as it leaves, and no
+        // task can fork into the agent's cgroup in between, so it can be removed afterwards.
+        for (Map.Entry<Integer, Path> e : movedFrom.entrySet()) {
+            try {
+                kind.move(e.getKey(), e.getValue());
+            } catch (IOException ex) {
+                if (Files.exists(Path.of("/proc", e.getKey().toString()))) {
+                    thawProblems.add("pid " + e.getKey() + ": could not move back to " + e.getValue() + ": " + ex.getMessage());
+                }
+            }
+        }
+        if (ownCgroup != null) {
+            try {
+                kind.set(ownCgroup, false);
+                removeWithRetry(ownCgroup);
+            } catch (IOException ex) {
+                thawProblems.add("cgroup " + ownCgroup + ": " + ex.getMessage());
+            }
+        }
+        for (int i = 0; i < frozenInPlace.size(); i++) {
+            try {
+                inPlaceKinds[i].set(frozenInPlace.get(i), false);
+            } catch (IOException ex) {
+                thawProblems.add("cgroup " + frozenInPlace.get(i) + ": could not thaw: " + ex.getMessage());
+            }
+        }
+        for (int pid : stopped) sys.kill(pid, Syscalls.SIGCONT);
+        thawedNanos = System.nanoTime();
+        if (thawProblems.isEmpty()) {
+            try {
+                ledger.clear();
+            } catch (IOException ex) {
+                thawProblems.add("state file " + ledger.file() + ": " + ex.getMessage());
+            }
+        }
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) anyway and finds everything thawed
+            }
+        }
+    }
+
+    private void thawQuietly() {
+        try {
+            thaw();
+        } catch (RuntimeException e) {
+            System.err.println("fleetckpt: thaw on exit failed: " + e.getMessage());
+        }
+    }
+
+    /** An emptied cgroup can stay busy for a moment while exiting tasks leave it. */
+    private static void removeWithRetry(Path dir) throws IOException {
+        long deadline = System.nanoTime() + 200_000_000L;
+        while (true) {
+            try {
+                Files.deleteIfExists(dir);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) throw e;
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        thaw();
+    }
+}

@@ -1,0 +1,241 @@
+package io.fleetckpt.aggregator;
+
+import io.fleetckpt.aggregator.dlq.DeadLetter;
+import io.fleetckpt.aggregator.dlq.DlqSink;
+import io.fleetckpt.aggregator.reassemble.ChunkOutcome;
+import io.fleetckpt.aggregator.reassemble.CompleteStream;
+import io.fleetckpt.aggregator.reassemble.FailureKind;
+import io.fleetckpt.aggregator.reassemble.Reassembler;
+import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
+import io.fleetckpt.aggregator.reassemble.StreamFailure;
+import io.fleetckpt.aggregator.reassemble.StreamKey;
+import io.fleetckpt.aggregator.resolve.StreamFormatException;
+import io.fleetckpt.aggregator.resolve.StreamResolver;
+import io.fleetckpt.aggregator.storing.CheckpointLedger;
+import io.fleetckpt.aggregator.storing.EventSink;
+import io.fleetckpt.aggregator.storing.ImageStorer;
+import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.format.ImageFormatException;
+import io.fleetckpt.format.model.Image;
+import io.fleetckpt.messages.CheckpointRequest;
+import io.fleetckpt.messages.RecordChunk;
+import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.messages.codec.MessageDecodeException;
+import io.fleetckpt.store.ImageEntry;
+import io.fleetckpt.store.ImageStore;
+import io.fleetckpt.store.StoreIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The aggregator without Kafka: messages in (with partition and offset), images, manifests,
+ * events and dead letters out, and the offset each partition may safely commit. The consumer
+ * loop is a thin shell around it; tests drive it directly. Single-threaded.
+ *
+ * <p>Failure policy: bad input fails at most its host stream and goes to the DLQ; a failing
+ * store (disk full, permissions) is not the input's fault and propagates, so nothing is
+ * committed and the stream is assembled again after a restart.
+ */
+public final class AggregatorCore {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatorCore.class);
+
+    private final MessageCodec codec;
+    private final String recordsTopic;
+    private final String controlTopic;
+    private final ReassemblyLimits limits;
+    private final CheckpointLedger ledger;
+    private final StreamResolver resolver;
+    private final ImageStorer storer;
+    private final ImageStore store;
+    private final DlqSink dlq;
+    private final Map<Integer, Reassembler> partitions = new HashMap<>();
+    private final AggregatorStats stats = new AggregatorStats();
+
+    public AggregatorCore(ImageStore store, EventSink events, DlqSink dlq, String recordsTopic, String controlTopic,
+                          ReassemblyLimits limits, FormatOptions format, MessageCodec codec, LongSupplier clock) {
+        this.store = store;
+        this.dlq = dlq;
+        this.recordsTopic = recordsTopic;
+        this.controlTopic = controlTopic;
+        this.limits = limits;
+        this.codec = codec;
+        this.ledger = new CheckpointLedger(store, events, clock);
+        this.resolver = new StreamResolver(format);
+        this.storer = new ImageStorer(store, format);
+    }
+
+    /** One message of the records topic. */
+    public void onRecord(int partition, long offset, byte[] key, byte[] value) throws IOException {
+        stats.chunks++;
+        stats.chunkBytes += value == null ? 0 : value.length;
+        RecordChunk chunk;
+        try {
+            chunk = codec.decode(value, RecordChunk.class);
+        } catch (MessageDecodeException e) {
+            deadLetter(recordsTopic, partition, offset, key, value, "not a RecordChunk: " + e.getMessage(), "UNDECODABLE", null, false);
+            return;
+        }
+        if (!StoreIds.isSafe(chunk.getCheckpointId()) || !StoreIds.isSafe(chunk.getHostId())) {
+            deadLetter(recordsTopic, partition, offset, key, value, "invalid checkpoint or host id (expected [A-Za-z0-9][A-Za-z0-9._-]{0,127})",
+                    "INVALID_ID", null, false);
+            return;
+        }
+        String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        if (!chunk.getCheckpointId().equals(k)) {
+            // a chunk keyed otherwise may sit in another partition than its stream: it cannot be ordered
+            deadLetter(recordsTopic, partition, offset, key, value, "record key " + k + " is not the chunk's checkpoint id "
+                    + chunk.getCheckpointId(), "WRONG_KEY", chunk, false);
+            return;
+        }
+        Reassembler r = partitions.computeIfAbsent(partition, p -> new Reassembler(limits, ledger::isHostFinished));
+        ChunkOutcome outcome = r.accept(chunk, offset);
+        if (outcome instanceof ChunkOutcome.Completed c) complete(r, c.stream());
+        else if (outcome instanceof ChunkOutcome.Failed f) fail(f.failure(), partition, offset, key, value);
+        else if (outcome instanceof ChunkOutcome.Duplicate) stats.duplicates++;
+        else if (outcome instanceof ChunkOutcome.Ignored) stats.ignored++;
+    }
+
+    /** One message of the control topic. */
+    public void onControl(int partition, long offset, byte[] key, byte[] value) throws IOException {
+        CheckpointRequest request;
+        try {
+            request = codec.decode(value, CheckpointRequest.class);
+        } catch (MessageDecodeException e) {
+            deadLetter(controlTopic, partition, offset, key, value, "not a CheckpointRequest: " + e.getMessage(), "UNDECODABLE", null, false);
+            return;
+        }
+        if (!StoreIds.isSafe(request.getCheckpointId())
+                || request.getHosts().stream().anyMatch(h -> !StoreIds.isSafe(h.getHostId()))) {
+            deadLetter(controlTopic, partition, offset, key, value, "invalid checkpoint or host id in request", "INVALID_ID", null, false);
+            return;
+        }
+        ledger.onRequest(request);
+    }
+
+    /**
+     * Fails what is still open in checkpoints past their deadline. Call only when the records
+     * partitions are read up to their end, so streams that did complete in time are not failed
+     * merely because they were not read yet.
+     *
+     * @param owned whether this instance owns a checkpoint (its records partition is assigned here)
+     */
+    public void expireOverdue(long nowMs, Predicate<String> owned) throws IOException {
+        for (String id : ledger.overdue(nowMs)) {
+            if (!owned.test(id)) continue;
+            String why = "deadline passed (" + ledger.current(id).map(m -> Instant.ofEpochMilli(m.deadlineMs()).toString()).orElse("?") + ")";
+            for (Reassembler r : partitions.values()) {
+                for (StreamFailure f : r.expire(id, why)) {
+                    stats.streamsFailed++;
+                    ledger.onFailed(f.key(), f.reason());
+                }
+            }
+            ledger.expire(id, why + ": no chunk received");
+            for (Reassembler r : partitions.values()) r.forgetCheckpoint(id);
+        }
+    }
+
+    /** Makes every staged manifest durable and emits the staged events. Call before committing. */
+    public void flush() throws IOException {
+        ledger.flush();
+    }
+
+    /** The offset a partition may commit once {@link #flush()} has returned. */
+    public long safeOffset(int partition, long nextOffset) {
+        Reassembler r = partitions.get(partition);
+        return r == null ? nextOffset : r.safeOffset(nextOffset);
+    }
+
+    /** Drops a partition's state: its new owner rebuilds it from the committed offset. */
+    public void revoke(int partition) {
+        partitions.remove(partition);
+    }
+
+    public Set<Integer> partitions() {
+        return partitions.keySet();
+    }
+
+    public CheckpointLedger ledger() {
+        return ledger;
+    }
+
+    public AggregatorStats stats() {
+        return stats;
+    }
+
+    public long bufferedBytes() {
+        return partitions.values().stream().mapToLong(Reassembler::bufferedBytes).sum();
+    }
+
+    private void complete(Reassembler r, CompleteStream stream) throws IOException {
+        Image image;
+        ImageEntry entry;
+        try {
+            image = resolver.resolve(stream);
+            entry = storer.store(stream, image);
+        } catch (ImageFormatException | StreamFormatException | IllegalArgumentException e) {
+            long at = e instanceof ImageFormatException ife ? ife.offset()
+                    : e instanceof StreamFormatException sfe ? sfe.streamOffset() : -1;
+            RecordChunk culprit = chunkAt(stream, at);
+            StreamFailure f = new StreamFailure(stream.key(), stream.agentRunId(), culprit == null ? -1 : culprit.getSequence(),
+                    FailureKind.FORMAT_ERROR, "kernel-format error: " + e.getMessage(), culprit);
+            r.markFinished(stream.key());
+            fail(f, -1, -1, null, null);
+            return;
+        }
+        stats.imagesStored++;
+        stats.imageBytes += entry.sizeBytes();
+        stats.fdEntriesStored += entry.fdCount();
+        ledger.onStored(stream.key(), entry, store.locationOf(entry.blob()));
+        LOG.debug("{}: stored image sha256:{} ({} tasks, {} fds)", stream.key(), entry.sha256(), entry.taskCount(), entry.fdCount());
+    }
+
+    /**
+     * Records a failed stream; bad input goes to the DLQ: the message at hand when the culprit is
+     * it ({@code value}), else the culprit re-encoded.
+     */
+    private void fail(StreamFailure f, int partition, long offset, byte[] key, byte[] value) throws IOException {
+        stats.streamsFailed++;
+        LOG.warn("{}", f.describe());
+        if (f.kind().isBadInput() && f.culprit() != null) {
+            boolean atHand = value != null && f.culprit().getSequence() == f.sequence()
+                    && f.culprit().getAgentRunId().equals(f.agentRunId()) && partition >= 0;
+            byte[] bytes = atHand ? value : codec.encode(f.culprit());
+            byte[] k = atHand ? key : f.key().checkpointId().getBytes(StandardCharsets.UTF_8);
+            deadLetter(recordsTopic, atHand ? partition : -1, atHand ? offset : -1, k, bytes, f.describe(), f.kind().name(),
+                    f.culprit(), !atHand);
+        }
+        ledger.onFailed(f.key(), f.kind().name().toLowerCase().replace('_', ' ') + ": " + f.describe());
+    }
+
+    private void deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
+                            String kind, RecordChunk chunk, boolean reencoded) {
+        stats.deadLetters++;
+        LOG.warn("dead letter from {}-{}@{}: {}", topic, partition, offset, reason);
+        dlq.send(new DeadLetter(topic, partition, offset, key, value, reason, kind,
+                chunk == null ? null : chunk.getCheckpointId(), chunk == null ? null : chunk.getHostId(),
+                chunk == null ? null : chunk.getSequence(), reencoded));
+    }
+
+    /** The chunk holding stream offset {@code at} (BEGIN..TASKS, then END), or null. */
+    private static RecordChunk chunkAt(CompleteStream s, long at) {
+        if (at < 0) return null;
+        long start = 0;
+        List<RecordChunk> chunks = s.chunks();
+        for (RecordChunk c : chunks) {
+            long end = start + c.getPayload().remaining();
+            if (at < end) return c;
+            start = end;
+        }
+        return s.end();
+    }
+}

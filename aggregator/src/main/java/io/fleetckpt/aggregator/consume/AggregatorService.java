@@ -1,0 +1,250 @@
+package io.fleetckpt.aggregator.consume;
+
+import io.fleetckpt.aggregator.AggregatorCore;
+import io.fleetckpt.aggregator.AggregatorStats;
+import io.fleetckpt.aggregator.dlq.KafkaDlqSink;
+import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.store.FileSystemImageStore;
+import io.fleetckpt.store.ImageStore;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The aggregator's Kafka shell: a consumer-group member on the records topic, a reader of the
+ * whole control topic (requests and their deadlines), and a producer for events and dead
+ * letters, around {@link AggregatorCore}. One thread.
+ *
+ * <p>Commit rule: after the core's manifests are durable and the events acknowledged, each
+ * partition commits {@code min(first offset of a stream still assembling, position)}. A crash at
+ * any point therefore re-delivers every chunk of every unfinished stream; finished ones are
+ * recognised from their manifests. On assignment each partition is sought back to its committed
+ * offset, since the state built from it was dropped on revocation.
+ */
+public final class AggregatorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatorService.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final AggregatorSettings settings;
+    private final ImageStore store;
+    private final KafkaConsumer<byte[], byte[]> records;
+    private final KafkaConsumer<byte[], byte[]> control;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaEventSink events;
+    private final AggregatorCore core;
+    private final List<TopicPartition> assigned = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+    private volatile boolean crash;
+    private Thread thread;
+    private long lastCommitNanos = System.nanoTime();
+    private int recordsPartitions = -1;
+
+    public AggregatorService(AggregatorSettings settings) throws IOException {
+        this.settings = settings;
+        this.store = new FileSystemImageStore(settings.storeDir());
+        MessageCodec codec = new MessageCodec(settings.budget().maxAcceptedMessageBytes());
+        this.records = new KafkaConsumer<>(bytesConsumer(settings.groupId()));
+        this.control = new KafkaConsumer<>(bytesConsumer(null));
+        Properties pp = settings.kafka().producer("fleetckpt-aggregator", settings.budget());
+        pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        this.producer = new KafkaProducer<>(pp);
+        this.events = new KafkaEventSink(producer, settings.topics().images(), codec);
+        this.core = new AggregatorCore(store, events, new KafkaDlqSink(producer, settings.topics().dlq()),
+                settings.topics().records(), settings.topics().control(), settings.limits(), settings.format(), codec,
+                System::currentTimeMillis);
+    }
+
+    private Properties bytesConsumer(String group) {
+        Properties p = settings.kafka().consumer(group, settings.budget());
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("max.poll.records", "2000");
+        return p;
+    }
+
+    /** Runs the loop on a new thread. */
+    public AggregatorService start() {
+        thread = new Thread(this::run, "fleetckpt-aggregator");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Runs the loop on the calling thread until {@link #close()}. */
+    public void run() {
+        try {
+            subscribe();
+            while (running) {
+                pollControl();
+                ConsumerRecords<byte[], byte[]> batch;
+                try {
+                    batch = records.poll(POLL);
+                } catch (WakeupException e) {
+                    if (running) throw e;
+                    break;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
+                if (caughtUp()) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
+                if (core.ledger().hasUnflushed() || System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
+                    flushAndCommit();
+                }
+            }
+            if (!crash) flushAndCommit();
+        } catch (WakeupException e) {
+            if (running) failure.set(e);
+        } catch (Throwable t) {
+            LOG.error("aggregator stopped: {}", t.toString(), t);
+            failure.set(t);
+        } finally {
+            closeClients();
+            stopped.countDown();
+        }
+    }
+
+    private void subscribe() {
+        List<TopicPartition> ctl = new ArrayList<>();
+        for (PartitionInfo p : control.partitionsFor(settings.topics().control())) {
+            ctl.add(new TopicPartition(p.topic(), p.partition()));
+        }
+        control.assign(ctl);
+        control.seekToBeginning(ctl);
+        records.subscribe(List.of(settings.topics().records()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                if (!crash) {
+                    try {
+                        flushAndCommit();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("cannot flush before giving up partitions: " + e.getMessage(), e);
+                    }
+                }
+                for (TopicPartition tp : parts) core.revoke(tp.partition());
+                assigned.removeAll(parts);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                Map<TopicPartition, OffsetAndMetadata> committed = records.committed(new java.util.HashSet<>(parts));
+                for (TopicPartition tp : parts) {
+                    OffsetAndMetadata o = committed.get(tp);
+                    if (o != null) records.seek(tp, o.offset());
+                    else records.seekToBeginning(List.of(tp));
+                    core.revoke(tp.partition()); // start from clean state whatever was there
+                }
+                assigned.addAll(parts);
+                LOG.info("assigned {}", parts);
+            }
+        });
+    }
+
+    private void pollControl() throws IOException {
+        for (ConsumerRecord<byte[], byte[]> r : control.poll(Duration.ZERO)) {
+            core.onControl(r.partition(), r.offset(), r.key(), r.value());
+        }
+    }
+
+    private boolean caughtUp() {
+        for (TopicPartition tp : assigned) {
+            OptionalLong lag = records.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) return false;
+        }
+        for (TopicPartition tp : control.assignment()) {
+            OptionalLong lag = control.currentLag(tp);
+            if (lag.isEmpty() || lag.getAsLong() > 0) return false;
+        }
+        return !assigned.isEmpty();
+    }
+
+    /** Whether the checkpoint's records partition (the default partitioner's choice) is ours. */
+    private boolean owns(String checkpointId) {
+        if (recordsPartitions < 0) recordsPartitions = records.partitionsFor(settings.topics().records()).size();
+        int p = Utils.toPositive(Utils.murmur2(checkpointId.getBytes(StandardCharsets.UTF_8))) % recordsPartitions;
+        for (TopicPartition tp : assigned) if (tp.partition() == p) return true;
+        return false;
+    }
+
+    private void flushAndCommit() throws IOException {
+        core.flush();
+        events.checkSent();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : assigned) {
+            long safe = core.safeOffset(tp.partition(), records.position(tp));
+            offsets.put(tp, new OffsetAndMetadata(safe));
+        }
+        if (!offsets.isEmpty()) records.commitSync(offsets);
+        lastCommitNanos = System.nanoTime();
+    }
+
+    public AggregatorStats stats() {
+        return core.stats();
+    }
+
+    public ImageStore store() {
+        return store;
+    }
+
+    /** The failure that stopped the loop, if any. */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops as if the process died: no flush, no commit. What was stored stays stored; what was
+     * staged is lost, exactly as after a kill. For tests of crash recovery.
+     */
+    public void crash() throws InterruptedException {
+        crash = true;
+        close();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        records.wakeup();
+        if (thread != null && thread != Thread.currentThread()) thread.join(30_000);
+    }
+
+    private void closeClients() {
+        Duration t = Duration.ofSeconds(5);
+        try {
+            records.close(t);
+        } catch (RuntimeException e) {
+            LOG.debug("closing the records consumer: {}", e.toString());
+        }
+        control.close(t);
+        producer.close(t);
+    }
+}

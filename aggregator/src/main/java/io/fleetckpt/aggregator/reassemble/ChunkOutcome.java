@@ -1,0 +1,27 @@
+package io.fleetckpt.aggregator.reassemble;
+
+/** What accepting one chunk did. */
+public sealed interface ChunkOutcome {
+    /** Kept; the stream is not complete yet. */
+    record Buffered() implements ChunkOutcome {
+    }
+
+    /** An identical copy of a chunk already held (producer retry, resend). */
+    record Duplicate() implements ChunkOutcome {
+    }
+
+    /** Not needed: the host stream was already stored or failed, or another run was chosen. */
+    record Ignored(String why) implements ChunkOutcome {
+    }
+
+    /** The chunk completed its stream. */
+    record Completed(CompleteStream stream) implements ChunkOutcome {
+    }
+
+    /** The chunk ended its stream without an image. */
+    record Failed(StreamFailure failure) implements ChunkOutcome {
+    }
+
+    ChunkOutcome BUFFERED = new Buffered();
+    ChunkOutcome DUPLICATE = new Duplicate();
+}

@@ -1,0 +1,240 @@
+package io.fleetckpt.aggregator.storing;
+
+import io.fleetckpt.aggregator.reassemble.StreamKey;
+import io.fleetckpt.messages.CheckpointEvent;
+import io.fleetckpt.messages.CheckpointRequest;
+import io.fleetckpt.messages.HostOutcome;
+import io.fleetckpt.messages.HostSelection;
+import io.fleetckpt.messages.ImageEvent;
+import io.fleetckpt.messages.ImageStatus;
+import io.fleetckpt.store.CheckpointManifest;
+import io.fleetckpt.store.CheckpointStatus;
+import io.fleetckpt.store.HostEntry;
+import io.fleetckpt.store.HostStatus;
+import io.fleetckpt.store.ImageEntry;
+import io.fleetckpt.store.ImageStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+
+/**
+ * What the aggregator knows of each checkpoint: the request (hosts, deadline) and every host's
+ * outcome, kept in the checkpoint's manifest. Changes are staged in memory and made durable by
+ * {@link #flush()} (manifests first, then the events), which the consumer calls before it
+ * commits offsets: nothing is committed that the store does not hold.
+ *
+ * <p>A host outcome, once recorded, is final; so is a checkpoint outcome. Re-delivered chunks of
+ * a finished host are recognised from the manifest, which survives restarts.
+ */
+public final class CheckpointLedger {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointLedger.class);
+    private static final int FINISHED_CACHE = 4096;
+
+    private final ImageStore store;
+    private final EventSink events;
+    private final LongSupplier clock;
+    private final Map<String, Entry> active = new LinkedHashMap<>();
+    private final Map<String, CheckpointManifest> finished = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CheckpointManifest> e) {
+            return size() > FINISHED_CACHE;
+        }
+    };
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private final List<Object> pendingEvents = new ArrayList<>();
+
+    private static final class Entry {
+        CheckpointManifest manifest;
+        Set<String> requested; // null until the request is seen
+
+        Entry(CheckpointManifest manifest) {
+            this.manifest = manifest;
+        }
+    }
+
+    public CheckpointLedger(ImageStore store, EventSink events, LongSupplier clock) {
+        this.store = store;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public void onRequest(CheckpointRequest r) throws IOException {
+        Entry e = entry(r.getCheckpointId());
+        if (e == null) return; // already final
+        Set<String> hosts = new TreeSet<>();
+        for (HostSelection h : r.getHosts()) hosts.add(h.getHostId());
+        e.requested = hosts;
+        CheckpointManifest m = e.manifest.withRequest(r.getRequestedAtMs(), r.getDeadlineMs());
+        for (String h : hosts) if (m.host(h).isEmpty()) m = m.withHost(HostEntry.pending(h));
+        e.manifest = m;
+        dirty.add(r.getCheckpointId());
+        maybeComplete(r.getCheckpointId(), e);
+    }
+
+    /** True if the host's outcome is already recorded (now or before a restart). */
+    public boolean isHostFinished(StreamKey key) {
+        try {
+            Entry e = active.get(key.checkpointId());
+            if (e != null) return e.manifest.host(key.hostId()).map(h -> h.status().isFinal()).orElse(false);
+            CheckpointManifest f = finished.get(key.checkpointId());
+            if (f != null) return true;
+            Optional<CheckpointManifest> m = store.readManifest(key.checkpointId());
+            if (m.isEmpty()) return false;
+            if (m.get().status().isFinal()) {
+                finished.put(key.checkpointId(), m.get());
+                return true;
+            }
+            active.put(key.checkpointId(), new Entry(m.get()));
+            return m.get().host(key.hostId()).map(h -> h.status().isFinal()).orElse(false);
+        } catch (IOException | IllegalArgumentException ex) {
+            // an unreadable manifest must not stop the stream: assemble it again, the store is idempotent
+            LOG.warn("{}: cannot read the manifest ({}); treating the host as unfinished", key, ex.getMessage());
+            return false;
+        }
+    }
+
+    public void onStored(StreamKey key, ImageEntry image, String location) throws IOException {
+        Entry e = entry(key.checkpointId());
+        if (e == null) return;
+        HostEntry h = HostEntry.stored(key.hostId(), image);
+        e.manifest = e.manifest.withHost(h);
+        dirty.add(key.checkpointId());
+        pendingEvents.add(ImageEvent.newBuilder().setCheckpointId(key.checkpointId()).setHostId(key.hostId())
+                .setStatus(h.status() == HostStatus.STORED ? ImageStatus.STORED : ImageStatus.PARTIAL)
+                .setLocation(location).setSha256(image.sha256()).setSizeBytes(image.sizeBytes())
+                .setTaskCount(image.taskCount()).setFdCount(image.fdCount()).setReason(h.reason())
+                .setEventTimeMs(clock.getAsLong()).build());
+        maybeComplete(key.checkpointId(), e);
+    }
+
+    public void onFailed(StreamKey key, String reason) throws IOException {
+        Entry e = entry(key.checkpointId());
+        if (e == null) return;
+        if (e.manifest.host(key.hostId()).map(h -> h.status().isFinal()).orElse(false)) return;
+        e.manifest = e.manifest.withHost(HostEntry.failed(key.hostId(), reason));
+        dirty.add(key.checkpointId());
+        pendingEvents.add(failedEvent(key.checkpointId(), key.hostId(), reason));
+        maybeComplete(key.checkpointId(), e);
+    }
+
+    /** Checkpoints whose deadline has passed and whose outcome is still open. */
+    public List<String> overdue(long nowMs) {
+        List<String> ids = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : active.entrySet()) {
+            CheckpointManifest m = e.getValue().manifest;
+            if (!m.status().isFinal() && m.deadlineMs() > 0 && nowMs > m.deadlineMs()) ids.add(e.getKey());
+        }
+        return ids;
+    }
+
+    /** Ends a checkpoint at its deadline: every host still pending fails with {@code why}. */
+    public void expire(String checkpointId, String why) throws IOException {
+        Entry e = entry(checkpointId);
+        if (e == null) return;
+        for (HostEntry h : e.manifest.hosts()) {
+            if (h.status() == HostStatus.PENDING) {
+                e.manifest = e.manifest.withHost(HostEntry.failed(h.hostId(), why));
+                pendingEvents.add(failedEvent(checkpointId, h.hostId(), why));
+            }
+        }
+        dirty.add(checkpointId);
+        complete(checkpointId, e);
+    }
+
+    /** The in-memory view of a checkpoint (for progress and tests). */
+    public Optional<CheckpointManifest> current(String checkpointId) {
+        Entry e = active.get(checkpointId);
+        if (e != null) return Optional.of(e.manifest);
+        return Optional.ofNullable(finished.get(checkpointId));
+    }
+
+    public boolean hasUnflushed() {
+        return !dirty.isEmpty() || !pendingEvents.isEmpty();
+    }
+
+    /** Writes every changed manifest durably, then hands the staged events to the sink. */
+    public void flush() throws IOException {
+        for (String id : new ArrayList<>(dirty)) {
+            Entry e = active.get(id);
+            CheckpointManifest m = e != null ? e.manifest : finished.get(id);
+            if (m != null) store.writeManifest(m);
+            dirty.remove(id);
+            if (e != null && m.status().isFinal()) {
+                active.remove(id);
+                finished.put(id, m);
+            }
+        }
+        for (Object ev : pendingEvents) {
+            if (ev instanceof ImageEvent ie) events.imageEvent(ie);
+            else events.checkpointEvent((CheckpointEvent) ev);
+        }
+        pendingEvents.clear();
+    }
+
+    private Entry entry(String checkpointId) throws IOException {
+        Entry e = active.get(checkpointId);
+        if (e != null) return e.manifest.status().isFinal() ? null : e;
+        if (finished.containsKey(checkpointId)) return null;
+        Optional<CheckpointManifest> m = store.readManifest(checkpointId);
+        if (m.isPresent() && m.get().status().isFinal()) {
+            finished.put(checkpointId, m.get());
+            return null;
+        }
+        e = new Entry(m.orElseGet(() -> CheckpointManifest.inProgress(checkpointId, 0, 0, List.of())));
+        active.put(checkpointId, e);
+        return e;
+    }
+
+    private void maybeComplete(String checkpointId, Entry e) {
+        if (e.requested == null) {
+            // after a restart the request may come from the manifest: its hosts are the requested ones
+            if (e.manifest.requestedAtMs() == 0) return;
+            e.requested = new TreeSet<>();
+            for (HostEntry h : e.manifest.hosts()) e.requested.add(h.hostId());
+        }
+        for (String h : e.requested) {
+            if (!e.manifest.host(h).map(x -> x.status().isFinal()).orElse(false)) return;
+        }
+        complete(checkpointId, e);
+    }
+
+    private void complete(String checkpointId, Entry e) {
+        long now = clock.getAsLong();
+        CheckpointStatus status = e.manifest.outcome();
+        e.manifest = e.manifest.withStatus(status, now);
+        dirty.add(checkpointId);
+        List<HostOutcome> outcomes = new ArrayList<>();
+        for (HostEntry h : e.manifest.hosts()) {
+            outcomes.add(HostOutcome.newBuilder().setHostId(h.hostId()).setStatus(imageStatus(h.status()))
+                    .setSha256(h.image() == null ? null : h.image().sha256()).setReason(h.reason()).build());
+        }
+        pendingEvents.add(CheckpointEvent.newBuilder().setCheckpointId(checkpointId)
+                .setStatus(ImageStatus.valueOf(status.name())).setManifestLocation(store.manifestLocation(checkpointId))
+                .setHosts(outcomes).setEventTimeMs(now).build());
+        LOG.info("checkpoint {} {} at {}", checkpointId, status, Instant.ofEpochMilli(now));
+    }
+
+    private ImageEvent failedEvent(String checkpointId, String hostId, String reason) {
+        return ImageEvent.newBuilder().setCheckpointId(checkpointId).setHostId(hostId).setStatus(ImageStatus.FAILED)
+                .setReason(reason).setEventTimeMs(clock.getAsLong()).build();
+    }
+
+    private static ImageStatus imageStatus(HostStatus s) {
+        return switch (s) {
+            case STORED -> ImageStatus.STORED;
+            case PARTIAL -> ImageStatus.PARTIAL;
+            case PENDING, FAILED -> ImageStatus.FAILED;
+        };
+    }
+}

@@ -1,0 +1,144 @@
+package io.fleetckpt.kafka;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Connection settings shared by every Kafka client of fleetckpt: the bootstrap servers plus any
+ * client setting the site needs (TLS, SASL, timeouts), passed through unchanged.
+ *
+ * <p>Sources, later wins: a properties file ({@code --kafka-config} or
+ * {@code FLEETCKPT_CLIENT_PROPERTIES}), environment variables {@code FLEETCKPT_KAFKA_<SETTING>}
+ * (upper case, dots as underscores: {@code FLEETCKPT_KAFKA_SECURITY_PROTOCOL=SSL} sets
+ * {@code security.protocol}), {@code FLEETCKPT_BOOTSTRAP_SERVERS}, then the command line.
+ * The pass-through settings are applied over our producer/consumer defaults, so a site can tune
+ * anything; the key/value (de)serializers are always ours.
+ */
+public final class KafkaClientConfig {
+    public static final String ENV_BOOTSTRAP = "FLEETCKPT_BOOTSTRAP_SERVERS";
+    public static final String ENV_PROPERTIES_FILE = "FLEETCKPT_CLIENT_PROPERTIES";
+    public static final String ENV_SETTING_PREFIX = "FLEETCKPT_KAFKA_";
+
+    private final Map<String, String> settings;
+
+    private KafkaClientConfig(Map<String, String> settings) {
+        if (!settings.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new IllegalArgumentException("no Kafka bootstrap servers: use --bootstrap-server, "
+                    + ENV_BOOTSTRAP + " or bootstrap.servers in the client properties file");
+        }
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** Just a bootstrap address, nothing else (tests, the embedded broker). */
+    public static KafkaClientConfig of(String bootstrapServers) {
+        return new KafkaClientConfig(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /**
+     * Resolves the settings from all sources.
+     *
+     * @param bootstrapServers from the command line, or null
+     * @param propertiesFile   from the command line, or null
+     * @param env              the process environment
+     */
+    public static KafkaClientConfig resolve(String bootstrapServers, Path propertiesFile, Map<String, String> env) {
+        Map<String, String> s = new TreeMap<>();
+        Path file = propertiesFile != null ? propertiesFile
+                : env.containsKey(ENV_PROPERTIES_FILE) ? Path.of(env.get(ENV_PROPERTIES_FILE)) : null;
+        if (file != null) s.putAll(readProperties(file));
+        env.forEach((k, v) -> {
+            if (k.startsWith(ENV_SETTING_PREFIX) && k.length() > ENV_SETTING_PREFIX.length()) {
+                s.put(k.substring(ENV_SETTING_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        if (env.get(ENV_BOOTSTRAP) != null && !env.get(ENV_BOOTSTRAP).isBlank()) {
+            s.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.get(ENV_BOOTSTRAP));
+        }
+        if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+            s.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        }
+        return new KafkaClientConfig(s);
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read Kafka client properties " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> m = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+
+    public String bootstrapServers() {
+        return settings.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    /** A copy with one more setting (tests, per-client tuning). */
+    public KafkaClientConfig with(String key, String value) {
+        Map<String, String> s = new TreeMap<>(settings);
+        s.put(key, value);
+        return new KafkaClientConfig(s);
+    }
+
+    /** Settings for an Admin client. */
+    public Properties admin() {
+        Properties p = new Properties();
+        p.putAll(settings);
+        return p;
+    }
+
+    /**
+     * An idempotent producer of byte-array values with String keys (the checkpoint id), tuned
+     * for chunks of the given budget.
+     */
+    public Properties producer(String clientId, ChunkBudget budget) {
+        Properties p = new Properties();
+        p.putAll(ProducerDefaults.settings(budget));
+        p.putAll(settings);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /**
+     * A consumer of byte-array values with String keys; offsets are committed by the caller
+     * (auto-commit off), reading from the earliest offset when the group has none.
+     */
+    public Properties consumer(String groupId, ChunkBudget budget) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // one whole chunk must always fit in a fetch, whatever the partition
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Math.max(budget.maxMessageBytes() * 2, 1 << 20)));
+        p.putAll(settings);
+        if (groupId != null) p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        // never print values: the pass-through may hold passwords (sasl.jaas.config, ssl.*.password)
+        return "KafkaClientConfig" + settings.keySet() + " bootstrap=" + bootstrapServers();
+    }
+}

@@ -1,0 +1,65 @@
+package io.fleetckpt.kafka;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KafkaClientConfigTest {
+
+    @Test
+    void laterSourcesWinAndSettingsPassThrough(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("client.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nsecurity.protocol=SSL\nssl.truststore.password=secret\nlinger.ms=50\n");
+        Map<String, String> env = Map.of(
+                "FLEETCKPT_CLIENT_PROPERTIES", file.toString(),
+                "FLEETCKPT_KAFKA_SASL_MECHANISM", "PLAIN",
+                "FLEETCKPT_BOOTSTRAP_SERVERS", "env:9092");
+        KafkaClientConfig c = KafkaClientConfig.resolve(null, null, env);
+        assertEquals("env:9092", c.bootstrapServers());
+        Properties prod = c.producer("agent-h1", ChunkBudget.DEFAULT);
+        assertEquals("SSL", prod.get("security.protocol"));
+        assertEquals("PLAIN", prod.get("sasl.mechanism"));
+        assertEquals("50", prod.get("linger.ms"), "the site's file overrides our default");
+        assertEquals("all", prod.get("acks"));
+        assertEquals("true", prod.get("enable.idempotence"));
+        assertEquals(Integer.toString(ChunkBudget.DEFAULT.maxMessageBytes()), prod.get("max.request.size"));
+        assertFalse(c.toString().contains("secret"), "passwords are never printed");
+
+        assertEquals("cli:1", KafkaClientConfig.resolve("cli:1", file, env).bootstrapServers());
+        Properties cons = c.consumer("g", ChunkBudget.DEFAULT);
+        assertEquals("g", cons.get("group.id"));
+        assertEquals("false", cons.get("enable.auto.commit"));
+    }
+
+    @Test
+    void missingBootstrapAndUnreadableFileAreNamed(@TempDir Path tmp) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.resolve(null, null, Map.of()));
+        assertTrue(e.getMessage().contains("--bootstrap-server"), e.getMessage());
+        Path missing = tmp.resolve("nope.properties");
+        e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.resolve("x:1", missing, Map.of()));
+        assertTrue(e.getMessage().contains("nope.properties"), e.getMessage());
+    }
+
+    @Test
+    void topicNamesAndLayoutFromEnvironment() {
+        TopicNames n = TopicNames.fromEnvironment(Map.of("FLEETCKPT_TOPIC_PREFIX", "prod.", "FLEETCKPT_TOPIC_DLQ", "dead"));
+        assertEquals("prod.fleetckpt.records", n.records());
+        assertEquals("dead", n.dlq());
+        TopicLayout l = TopicLayout.fromEnvironment(Map.of("FLEETCKPT_PARTITIONS", "12", "FLEETCKPT_CHUNK_BYTES", "65536"));
+        assertEquals(12, l.partitions());
+        assertEquals(65536, l.budget().payloadBytes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TopicLayout.fromEnvironment(Map.of("FLEETCKPT_PARTITIONS", "many")));
+        assertTrue(e.getMessage().contains("FLEETCKPT_PARTITIONS"));
+        assertThrows(IllegalArgumentException.class, () -> new ChunkBudget(10));
+    }
+}

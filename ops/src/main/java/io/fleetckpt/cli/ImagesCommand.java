@@ -1,0 +1,102 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetckpt.store.CheckpointManifest;
+import io.fleetckpt.store.FileSystemImageStore;
+import io.fleetckpt.store.HostEntry;
+import io.fleetckpt.store.ImageEntry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "images", mixinStandardHelpOptions = true,
+        description = "Lists stored checkpoints: status, hosts, and per host its image (size, tasks, fds, open files, capture time).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:listed", "2:usage error, no store, unknown checkpoint or unreadable manifest"})
+final class ImagesCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory")
+    java.nio.file.Path store;
+
+    @Option(names = "--checkpoint", paramLabel = "ID", description = "only this checkpoint")
+    String checkpointId;
+
+    @Option(names = "--json", description = "print JSON: the manifests plus totals per checkpoint")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        FileSystemImageStore s = ExistingStore.open(store, spec.commandLine());
+        List<CheckpointManifest> manifests = new ArrayList<>();
+        if (checkpointId != null) {
+            manifests.add(s.readManifest(checkpointId).orElseThrow(() ->
+                    new CommandLine.ParameterException(spec.commandLine(), "no checkpoint " + checkpointId + " in " + store)));
+        } else {
+            for (String id : s.listCheckpoints()) s.readManifest(id).ifPresent(manifests::add);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (CheckpointManifest m : manifests) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("manifest", m);
+                e.put("totals", totals(m));
+                list.add(e);
+            }
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(Map.of("store", store.toString(), "checkpoints", list)));
+        } else {
+            text(manifests, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Map<String, Long> totals(CheckpointManifest m) {
+        Map<String, Long> t = new LinkedHashMap<>();
+        t.put("hosts", (long) m.hosts().size());
+        t.put("images", m.hosts().stream().filter(h -> h.image() != null).count());
+        t.put("sizeBytes", m.hosts().stream().filter(h -> h.image() != null).mapToLong(h -> h.image().sizeBytes()).sum());
+        t.put("tasks", m.hosts().stream().filter(h -> h.image() != null).mapToLong(h -> h.image().taskCount()).sum());
+        t.put("fds", m.hosts().stream().filter(h -> h.image() != null).mapToLong(h -> h.image().fdCount()).sum());
+        return t;
+    }
+
+    private static void text(List<CheckpointManifest> manifests, PrintWriter out) {
+        if (manifests.isEmpty()) {
+            out.println("no checkpoints");
+            return;
+        }
+        for (CheckpointManifest m : manifests) {
+            Map<String, Long> t = totals(m);
+            out.printf("%s  %s  requested %s  completed %s  %d/%d hosts with images, %,d bytes, %d tasks, %d fds%n",
+                    m.checkpointId(), m.status(), time(m.requestedAtMs()), m.completedAtMs() == null ? "-" : time(m.completedAtMs()),
+                    t.get("images"), t.get("hosts"), t.get("sizeBytes"), t.get("tasks"), t.get("fds"));
+            out.printf("  %-20s %-8s %12s %6s %7s %7s %-24s %-12s %s%n", "HOST", "STATUS", "BYTES", "TASKS", "FDS", "FILES",
+                    "CAPTURED", "SHA256", "REASON");
+            for (HostEntry h : m.hosts()) {
+                ImageEntry i = h.image();
+                out.printf("  %-20s %-8s %12s %6s %7s %7s %-24s %-12s %s%n", h.hostId(), h.status(),
+                        i == null ? "-" : String.format("%,d", i.sizeBytes()), i == null ? "-" : i.taskCount(),
+                        i == null ? "-" : i.fdCount(), i == null ? "-" : i.openFileCount(),
+                        i == null ? "-" : time(i.capturedAtMs()), i == null ? "-" : i.sha256().substring(0, 12),
+                        h.reason() == null ? "" : h.reason());
+            }
+        }
+    }
+
+    private static String time(long ms) {
+        return ms <= 0 ? "-" : Instant.ofEpochMilli(ms).toString();
+    }
+}

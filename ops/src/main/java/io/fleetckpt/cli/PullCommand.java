@@ -1,0 +1,81 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetckpt.restore.pull.ImagePuller;
+import io.fleetckpt.restore.pull.StoredImageRef;
+import io.fleetckpt.store.FileSystemImageStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "pull", mixinStandardHelpOptions = true,
+        description = {"Copies a checkpoint's images out of the store into OUTDIR as <checkpoint>-<host>.img,",
+                "verifying each against the SHA-256 and size its manifest lists. A file appears in OUTDIR only",
+                "complete and verified (temp file, fsync, rename); a mismatch is an error naming the image."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every image pulled and verified", "2:usage error, unknown checkpoint/host, or an image failed verification"})
+final class PullCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "checkpoint id")
+    String checkpointId;
+
+    @Option(names = "--host", paramLabel = "H", description = "only this host's image")
+    String host;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory")
+    Path store;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "where the images go")
+    Path outDir;
+
+    @Option(names = "--json", description = "print the result as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        FileSystemImageStore s = ExistingStore.open(store, spec.commandLine());
+        List<StoredImageRef> refs = StoredImageRef.find(s, checkpointId, host);
+        ImagePuller puller = new ImagePuller(s);
+        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
+        List<Map<String, Object>> results = new ArrayList<>();
+        int failed = 0;
+        for (StoredImageRef ref : refs) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("host", ref.hostId());
+            r.put("sha256", ref.image().sha256());
+            r.put("sizeBytes", ref.image().sizeBytes());
+            try {
+                Path f = puller.pull(ref, outDir, progress);
+                r.put("file", f.toString());
+                r.put("verified", true);
+                if (!json) spec.commandLine().getOut().printf("pulled %s -> %s (%,d bytes, sha256 verified)%n", ref.hostId(), f,
+                        ref.image().sizeBytes());
+            } catch (java.io.IOException e) {
+                failed++;
+                r.put("verified", false);
+                r.put("error", e.getMessage());
+                spec.commandLine().getErr().println("fleetckpt pull: error: " + e.getMessage());
+            }
+            results.add(r);
+        }
+        if (json) {
+            Map<String, Object> top = new LinkedHashMap<>();
+            top.put("checkpointId", checkpointId);
+            top.put("images", results);
+            spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(top));
+        }
+        spec.commandLine().getOut().flush();
+        return failed == 0 ? 0 : 2;
+    }
+}

@@ -1,0 +1,133 @@
+package io.fleetckpt.cli;
+
+import io.fleetckpt.format.ImageReader;
+import io.fleetckpt.format.model.Image;
+import io.fleetckpt.restore.RestoreOutcome;
+import io.fleetckpt.restore.RestoreRequest;
+import io.fleetckpt.restore.Restorer;
+import io.fleetckpt.restore.plan.PlanException;
+import io.fleetckpt.restore.plan.UnrestorablePolicy;
+import io.fleetckpt.restore.pull.ImagePuller;
+import io.fleetckpt.restore.pull.StoredImageRef;
+import io.fleetckpt.restore.report.ReportWriter;
+import io.fleetckpt.restore.report.RestoreReport;
+import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.spawn.SpawnedTask;
+import io.fleetckpt.store.FileSystemImageStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        synopsisHeading = "Usage: ",
+        customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
+                + " [--unrestorable skip|devnull|fail] [--dry-run] [--json] -- COMMAND [ARGS...]",
+        description = {"",
+                "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task",
+                "with --tree or several --pid). Each open file description is opened once, by path, with its saved",
+                "flags minus O_CREAT/O_TRUNC/O_EXCL, at its saved position, and placed at every fd that shared it,",
+                "across tasks too. No other fd reaches COMMAND. fds saved with close-on-exec are open in COMMAND",
+                "without it (it would close them at the exec into COMMAND) and listed in FLEETCKPT_CLOEXEC_FDS.",
+                "The image is untrusted: it is validated whole before anything is opened.", ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every fd restored exactly (or a dry run)",
+                "1:partial: some fd is a placeholder, skipped, failed or differs (see the report), or --unrestorable fail stopped it",
+                "2:usage error, bad or hostile image, unreadable store, or COMMAND could not start"})
+final class RestoreCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "IMAGE|COMMAND", description = "the image file (without --store), then COMMAND and its ARGS after --")
+    List<String> positional = new ArrayList<>();
+
+    @Option(names = "--store", paramLabel = "DIR", description = "image store to read the image from")
+    Path store;
+
+    @Option(names = "--checkpoint", paramLabel = "ID")
+    String checkpointId;
+
+    @Option(names = "--host", paramLabel = "H")
+    String host;
+
+    @Option(names = "--pid", paramLabel = "P", description = "task to restore (repeatable; optional for a one-task image)")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--tree", description = "also restore every descendant of the --pid tasks")
+    boolean tree;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "resolve saved paths beneath DIR; escapes are refused")
+    Path root;
+
+    @Option(names = "--unrestorable", paramLabel = "POLICY", defaultValue = "devnull",
+            description = "pipes, sockets, anon inodes, deleted files: skip (leave closed), devnull (default; /dev/null with the"
+                    + " saved access mode), fail (run no COMMAND if anything cannot be restored exactly)")
+    UnrestorablePolicy policy;
+
+    @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "print the report as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        List<String> command = new ArrayList<>(positional);
+        Image image;
+        if (store != null) {
+            if (checkpointId == null || host == null) throw new CommandLine.ParameterException(cl, "--store needs --checkpoint and --host");
+            FileSystemImageStore s = ExistingStore.open(store, cl);
+            StoredImageRef ref = StoredImageRef.find(s, checkpointId, host).get(0);
+            image = new ImagePuller(s).load(ref);
+        } else {
+            if (command.isEmpty()) throw new CommandLine.ParameterException(cl, "give an IMAGE file or --store/--checkpoint/--host");
+            image = readImage(Path.of(command.remove(0)));
+        }
+        if (command.isEmpty() && !dryRun) throw new CommandLine.ParameterException(cl, "no COMMAND: put it after --");
+        List<byte[]> argv = new ArrayList<>();
+        for (String a : command) argv.add(a.getBytes(StandardCharsets.UTF_8));
+        RestoreOutcome o;
+        try {
+            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, System.getenv()));
+        } catch (PlanException e) {
+            cl.getErr().println("fleetckpt restore: refused: " + e.getMessage());
+            return RestoreReport.EXIT_BAD;
+        }
+        PrintWriter out = cl.getOut();
+        if (json) ReportWriter.json(o.report(), out);
+        else ReportWriter.text(o.report(), out);
+        for (SpawnedTask t : o.spawned()) {
+            int status = FdTableSpawner.waitFor(t.pid());
+            cl.getErr().printf("fleetckpt restore: COMMAND for task %d (pid %d) %s%n", t.imagePid(), t.pid(), describe(status));
+        }
+        return o.report().exitCode();
+    }
+
+    private static Image readImage(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return ImageReader.readImage(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("no image file " + file);
+        } catch (IOException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(int status) {
+        int sig = status & 0x7f;
+        if (sig == 0) return "exited with " + ((status >> 8) & 0xff);
+        return "killed by signal " + sig;
+    }
+}

@@ -1,0 +1,141 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetckpt.format.ImageWriter;
+import io.fleetckpt.format.model.FdType;
+import io.fleetckpt.format.model.Image;
+import io.fleetckpt.restore.testing.CPrograms;
+import io.fleetckpt.restore.testing.Images;
+import io.fleetckpt.restore.testing.ReportedTable;
+import io.fleetckpt.restore.testing.StoreFixture;
+import io.fleetckpt.store.FileSystemImageStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The images, pull and restore commands end to end through picocli, on a real store and real processes. */
+class RestoreCommandsTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Image sample() throws Exception {
+        Path f = tmp.resolve("data.txt");
+        Files.write(f, new byte[64]);
+        return Images.task(100).fd(3, FdType.FILE, f.toString(), 02 | 02000, 17)
+                .fd(4, FdType.FIFO, "pipe:[42]", 1, 0).share(7, 1, true).build();
+    }
+
+    @Test
+    void imagesListsCheckpointsHostsAndTotals() throws Exception {
+        Image img = sample();
+        StoreFixture.store(tmp.resolve("store"), "ck-1", "web-1", img);
+        Run r = run("images", "--store", tmp.resolve("store").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("ck-1  PARTIAL"), r.out());
+        assertTrue(r.out().contains("1/2 hosts with images"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("web-1") && l.contains("STORED") && l.contains("2026-")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.contains("web-9") && l.contains("deadline passed")), r.out());
+
+        Run j = run("images", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-1", "--json");
+        JsonNode n = new ObjectMapper().readTree(j.out()).get("checkpoints").get(0);
+        assertEquals("ck-1", n.get("manifest").get("checkpointId").asText());
+        assertEquals(3, n.get("totals").get("fds").asLong());
+        assertEquals(ImageWriter.toBytes(img).length, n.get("totals").get("sizeBytes").asLong());
+
+        assertEquals(2, run("images", "--store", tmp.resolve("store").toString(), "--checkpoint", "nope").code());
+        Run missing = run("images", "--store", tmp.resolve("absent").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no image store at"), missing.err());
+        assertFalse(Files.exists(tmp.resolve("absent")), "listing never creates a store");
+    }
+
+    @Test
+    void pullVerifiesAndRefusesAlteredBytes() throws Exception {
+        FileSystemImageStore store = StoreFixture.store(tmp.resolve("store"), "ck-2", "web-1", sample());
+        Path out = tmp.resolve("out");
+        Run ok = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", out.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("sha256 verified"), ok.out());
+        assertTrue(Files.exists(out.resolve("ck-2-web-1.img")));
+
+        String sha = store.readManifest("ck-2").orElseThrow().host("web-1").orElseThrow().image().sha256();
+        Path blob = store.blobFile(sha);
+        byte[] b = Files.readAllBytes(blob);
+        b[b.length - 3] ^= 1;
+        blob.toFile().setWritable(true);
+        Files.write(blob, b);
+        Path out2 = tmp.resolve("out2");
+        Run bad = run("pull", "ck-2", "--host", "web-1", "--store", tmp.resolve("store").toString(), "-o", out2.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("checkpoint ck-2 host web-1 (sha256:" + sha + ")"), bad.err());
+        try (Stream<Path> s = Files.list(out2)) {
+            assertEquals(List.of(), s.toList());
+        }
+    }
+
+    @Test
+    void restoreFromStoreAndFromFile() throws Exception {
+        Image img = sample();
+        StoreFixture.store(tmp.resolve("store"), "ck-3", "web-1", img);
+        Run dry = run("restore", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-3", "--host", "web-1",
+                "--pid", "100", "--dry-run", "--json");
+        assertEquals(0, dry.code(), dry.err());
+        JsonNode fds = new ObjectMapper().readTree(dry.out()).get("tasks").get(0).get("fds");
+        assertEquals("RESTORED", fds.get(0).get("status").asText());
+        assertEquals("PLACEHOLDER", fds.get(1).get("status").asText());
+        assertEquals("deferred", fds.get(2).get("cloexec").asText());
+
+        Path file = tmp.resolve("ck.img");
+        Files.write(file, ImageWriter.toBytes(img));
+        Path report = tmp.resolve("report");
+        Run r = run("restore", file.toString(), "--unrestorable", "skip", "--", CPrograms.get("fdreport").toString(),
+                report.toString());
+        assertEquals(1, r.code(), "the pipe was skipped: partial\n" + r.out() + r.err());
+        assertTrue(r.out().contains("skipped"), r.out());
+        assertTrue(r.err().contains("exited with 0"), r.err());
+        ReportedTable t = ReportedTable.parse(Files.readString(report));
+        assertEquals(List.of(3, 7), List.copyOf(t.fds().keySet()));
+        assertEquals(17, t.fds().get(7).pos());
+        assertEquals("7", t.cloexecEnv());
+    }
+
+    @Test
+    void badAndHostileImagesExitTwoWithAClearMessage() throws Exception {
+        Path forged = tmp.resolve("forged.img");
+        Files.write(forged, ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/etc/passwd", 01 | 01000, 0).build()));
+        Run r = run("restore", forged.toString(), "--", "true");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("refused: pid 5 fd 3 (objref 1)") && r.err().contains("O_TRUNC"), r.err());
+
+        Path garbage = tmp.resolve("garbage.img");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+        Run g = run("restore", garbage.toString(), "--", "true");
+        assertEquals(2, g.code());
+        assertTrue(g.err().contains("garbage.img"), g.err());
+
+        assertEquals(2, run("restore", forged.toString()).code(), "no COMMAND");
+    }
+}

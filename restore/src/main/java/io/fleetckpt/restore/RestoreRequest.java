@@ -1,0 +1,21 @@
+package io.fleetckpt.restore;
+
+import io.fleetckpt.format.model.Image;
+import io.fleetckpt.restore.plan.UnrestorablePolicy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One restore: which tasks of which image, where paths resolve ({@code root}, null for /), what to
+ * do with unrestorable descriptions, and the COMMAND (argv as bytes) each task runs with its table.
+ */
+public record RestoreRequest(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
+                             boolean dryRun, List<byte[]> command, Map<String, String> environment) {
+    public RestoreRequest {
+        pids = List.copyOf(pids);
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+    }
+}

@@ -1,0 +1,127 @@
+package io.fleetckpt.restore;
+
+import io.fleetckpt.format.model.OpenFile;
+import io.fleetckpt.restore.open.DescriptionOpener;
+import io.fleetckpt.restore.open.OpenedDescription;
+import io.fleetckpt.restore.open.PathResolver;
+import io.fleetckpt.restore.plan.Action;
+import io.fleetckpt.restore.plan.DescriptionPlan;
+import io.fleetckpt.restore.plan.FdPlacement;
+import io.fleetckpt.restore.plan.PlanException;
+import io.fleetckpt.restore.plan.Planner;
+import io.fleetckpt.restore.plan.RestorePlan;
+import io.fleetckpt.restore.plan.TaskPlan;
+import io.fleetckpt.restore.plan.UnrestorablePolicy;
+import io.fleetckpt.restore.report.FdReport;
+import io.fleetckpt.restore.report.FdStatus;
+import io.fleetckpt.restore.report.RestoreReport;
+import io.fleetckpt.restore.report.TaskReport;
+import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.spawn.SpawnedTask;
+import io.fleetckpt.restore.sys.OpenFlags;
+import io.fleetckpt.restore.sys.Sys;
+import io.fleetckpt.restore.sys.SysException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a restore: plan (validate everything, open nothing), open each description once, start
+ * one COMMAND per task with its table, then drop the restorer's own copies. A description shared
+ * by several tasks is handed to each COMMAND from the same open, so they share it as the
+ * originals did.
+ */
+public final class Restorer {
+    public RestoreOutcome restore(RestoreRequest req) throws PlanException {
+        Sys.raiseNofileToHard();
+        int limit = (int) Math.min(Sys.nofileLimit()[1], 1 << 20);
+        RestorePlan plan = new Planner(limit).plan(req.image(), req.pids(), req.tree(), req.root(), req.policy());
+        String root = req.root() == null ? null : req.root().toString();
+        if (req.dryRun()) {
+            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), true, false, null, root), List.of());
+        }
+        int parkBase = plan.maxFd() + 1;
+        Map<Integer, OpenedDescription> opened = new HashMap<>();
+        try {
+            try (PathResolver resolver = PathResolver.open(req.root())) {
+                DescriptionOpener opener = new DescriptionOpener(resolver, parkBase);
+                for (DescriptionPlan d : plan.descriptions().values()) opened.put(d.objref(), opener.open(d));
+            } catch (SysException e) {
+                return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false,
+                        "cannot open the root " + req.root() + ": " + e.getMessage(), root), List.of());
+            }
+            boolean strict = plan.policy() == UnrestorablePolicy.FAIL;
+            if (strict && opened.values().stream().anyMatch(o -> o.status() != FdStatus.RESTORED || !o.warnings().isEmpty())) {
+                return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false, null, root), List.of());
+            }
+            List<SpawnedTask> spawned = new ArrayList<>();
+            FdTableSpawner spawner = new FdTableSpawner(parkBase);
+            String error = null;
+            for (TaskPlan t : plan.tasks()) {
+                try {
+                    spawned.add(spawner.spawn(t, opened, req.command(), req.environment()));
+                } catch (SysException e) {
+                    error = "pid " + t.pid() + ": " + e.getMessage();
+                    break;
+                }
+            }
+            return new RestoreOutcome(plan, report(plan, opened, spawned, false, !spawned.isEmpty(), error, root), spawned);
+        } finally {
+            for (OpenedDescription o : opened.values()) if (o.placed()) Sys.close(o.fd());
+        }
+    }
+
+    private static RestoreReport report(RestorePlan plan, Map<Integer, OpenedDescription> opened,
+                                        List<SpawnedTask> spawned, boolean dryRun, boolean run, String error,
+                                        String root) {
+        Map<Integer, Integer> pids = new HashMap<>();
+        for (SpawnedTask s : spawned) pids.put(s.imagePid(), s.pid());
+        List<TaskReport> tasks = new ArrayList<>();
+        for (TaskPlan t : plan.tasks()) {
+            List<FdReport> fds = new ArrayList<>();
+            for (FdPlacement p : t.fds()) {
+                DescriptionPlan d = plan.description(p);
+                OpenedDescription o = opened.get(p.objref());
+                FdStatus status;
+                String why;
+                List<String> warnings = List.of();
+                if (o != null) {
+                    status = o.status();
+                    why = o.why();
+                    warnings = o.warnings();
+                } else {
+                    status = planned(d.action());
+                    why = d.why();
+                }
+                boolean placed = o != null ? o.placed() : d.action() == Action.OPEN || d.action() == Action.PLACEHOLDER;
+                String cloexec = !p.closeOnExec() ? "none" : placed ? "deferred" : "n/a";
+                OpenFile f = d.file();
+                fds.add(new FdReport(p.fd(), p.objref(), f.type() == null ? "?" : f.type().shortName, f.path().escaped(),
+                        OpenFlags.describe(f.flags() & ~OpenFlags.O_CLOEXEC), f.pos(), p.closeOnExec(), cloexec, status,
+                        why, warnings));
+            }
+            tasks.add(new TaskReport(t.pid(), t.info().comm() == null ? "" : comm(t), pids.getOrDefault(t.pid(), 0),
+                    t.sharedTable(), fds));
+        }
+        return new RestoreReport(dryRun, root, plan.policy().name().toLowerCase(java.util.Locale.ROOT), run, error, tasks);
+    }
+
+    /** In a dry run the status is what would happen. */
+    private static FdStatus planned(Action a) {
+        return switch (a) {
+            case OPEN -> FdStatus.RESTORED;
+            case PLACEHOLDER -> FdStatus.PLACEHOLDER;
+            case SKIP -> FdStatus.SKIPPED;
+            case FAIL -> FdStatus.FAILED;
+        };
+    }
+
+    private static String comm(TaskPlan t) {
+        byte[] b = t.info().comm().toByteArray();
+        int n = 0;
+        while (n < b.length && b[n] != 0) n++;
+        return io.fleetckpt.format.model.RawBytes.copyOf(b, 0, n).escaped();
+    }
+}

@@ -1,0 +1,162 @@
+package io.fleetckpt.restore.open;
+
+import io.fleetckpt.format.model.FdType;
+import io.fleetckpt.format.model.OpenFile;
+import io.fleetckpt.restore.plan.DescriptionPlan;
+import io.fleetckpt.restore.report.FdStatus;
+import io.fleetckpt.restore.sys.OpenFlags;
+import io.fleetckpt.restore.sys.Sys;
+import io.fleetckpt.restore.sys.SysException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.fleetckpt.restore.sys.OpenFlags.*;
+
+/**
+ * Opens one description as its plan says: by path under the root with the saved flags (never
+ * creating or truncating), status flags applied with F_SETFL and read back, seeked to the saved
+ * position, type checked against the image, then parked at a number above every target fd.
+ */
+public final class DescriptionOpener {
+    private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
+
+    private final PathResolver resolver;
+    private final int parkBase;
+
+    /** @param parkBase lowest fd number the restorer may keep its copies at (above every target fd) */
+    public DescriptionOpener(PathResolver resolver, int parkBase) {
+        this.resolver = resolver;
+        this.parkBase = parkBase;
+    }
+
+    public OpenedDescription open(DescriptionPlan plan) {
+        return switch (plan.action()) {
+            case OPEN -> reopen(plan);
+            case PLACEHOLDER -> placeholder(plan);
+            case SKIP -> new OpenedDescription(plan, -1, FdStatus.SKIPPED, plan.why(), List.of());
+            case FAIL -> new OpenedDescription(plan, -1, FdStatus.FAILED, plan.why(), List.of());
+        };
+    }
+
+    private OpenedDescription reopen(DescriptionPlan plan) {
+        OpenFile f = plan.file();
+        int saved = f.flags();
+        boolean pathOnly = (saved & O_PATH) != 0;
+        // O_NONBLOCK at open: a path that now names a FIFO or a device must not hang the restorer;
+        // the saved status flags are set exactly with F_SETFL right after.
+        int flags = (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY | (pathOnly ? 0 : O_NONBLOCK);
+        String where = resolver.describe(plan.relativePath());
+        int fd;
+        try {
+            fd = resolver.open(plan.relativePath(), flags);
+        } catch (SysException e) {
+            return failed(plan, openFailure(e, where));
+        }
+        try {
+            List<String> warnings = new ArrayList<>();
+            long[] st = Sys.fstat(fd);
+            int nowType = (int) (st[0] & Sys.S_IFMT);
+            int wantType = modeOf(f.type());
+            if (wantType != 0 && nowType != wantType) {
+                Sys.close(fd);
+                return failed(plan, "type changed: saved " + f.type().shortName + ", now " + typeName(nowType) + " at " + where);
+            }
+            if (!pathOnly) applyStatusFlags(fd, saved, warnings);
+            if (!pathOnly) seek(fd, f, st[1], nowType, warnings);
+            int parked = park(fd);
+            return new OpenedDescription(plan, parked, FdStatus.RESTORED, null, warnings);
+        } catch (SysException e) {
+            Sys.close(fd);
+            return failed(plan, e.getMessage() + " on " + where);
+        }
+    }
+
+    private OpenedDescription placeholder(DescriptionPlan plan) {
+        int acc = plan.file().flags() & O_ACCMODE;
+        int flags = (acc == 3 ? O_RDWR : acc) | O_CLOEXEC | O_NOCTTY;
+        try {
+            int fd = Sys.openat2(Sys.AT_FDCWD, DEV_NULL, flags, 0);
+            return new OpenedDescription(plan, park(fd), FdStatus.PLACEHOLDER,
+                    plan.why() + "; /dev/null " + OpenFlags.describe(flags & O_ACCMODE) + " in its place", List.of());
+        } catch (SysException e) {
+            return failed(plan, plan.why() + "; and /dev/null failed: " + e.getMessage());
+        }
+    }
+
+    private static void applyStatusFlags(int fd, int saved, List<String> warnings) throws SysException {
+        int want = saved & SETFL_MASK;
+        // F_SETFL can fail for one flag (O_DIRECT on tmpfs, O_NOATIME on a file we do not own):
+        // a warning, not a failure, and the read-back says what the kernel kept.
+        int r = Sys.fcntlUnchecked(fd, F_SETFL, want);
+        int got = Sys.fcntl(fd, F_GETFL, 0);
+        if (r < 0 || (got & SETFL_MASK) != want) {
+            warnings.add("status flags: wanted " + OpenFlags.describe(want) + ", kernel kept "
+                    + OpenFlags.describe(got & SETFL_MASK));
+        }
+        if ((got & O_ACCMODE) != (saved & O_ACCMODE)) {
+            throw new SysException("access mode " + OpenFlags.describe(got & O_ACCMODE) + " instead of "
+                    + OpenFlags.describe(saved & O_ACCMODE), 0);
+        }
+    }
+
+    private static void seek(int fd, OpenFile f, long size, int nowType, List<String> warnings) throws SysException {
+        long pos = f.pos();
+        if (nowType == 0100000 && size < pos) {
+            warnings.add("file is now " + size + " bytes, shorter than the saved position " + pos);
+        }
+        try {
+            long at = Sys.lseek(fd, pos);
+            if (at != pos) warnings.add("seek to " + pos + " landed at " + at);
+        } catch (SysException e) {
+            if (e.errno != SysException.ESPIPE || pos != 0) warnings.add("cannot seek to " + pos + ": " + e.getMessage());
+        }
+    }
+
+    private int park(int fd) throws SysException {
+        if (fd >= parkBase) return fd;
+        try {
+            return Sys.fcntl(fd, F_DUPFD_CLOEXEC, parkBase);
+        } finally {
+            Sys.close(fd);
+        }
+    }
+
+    private static String openFailure(SysException e, String where) {
+        return switch (e.errno) {
+            case SysException.EXDEV -> "refused: " + where + " escapes the root (through '..' or a symlink)";
+            case SysException.ELOOP -> "refused: " + where + " goes through a symlink loop, a /proc magic link, or is a symlink opened O_NOFOLLOW";
+            case SysException.ENOENT -> "no longer exists: " + where;
+            default -> e.getMessage() + " opening " + where;
+        };
+    }
+
+    private static OpenedDescription failed(DescriptionPlan plan, String why) {
+        return new OpenedDescription(plan, -1, FdStatus.FAILED, why, List.of());
+    }
+
+    private static int modeOf(FdType t) {
+        return switch (t) {
+            case FILE -> 0100000;
+            case DIR -> 0040000;
+            case CHR -> 0020000;
+            case BLK -> 0060000;
+            case SYMLINK -> 0120000;
+            default -> 0;
+        };
+    }
+
+    private static String typeName(int mode) {
+        return switch (mode) {
+            case 0100000 -> "REG";
+            case 0040000 -> "DIR";
+            case 0020000 -> "CHR";
+            case 0060000 -> "BLK";
+            case 0120000 -> "LINK";
+            case 0010000 -> "FIFO";
+            case 0140000 -> "SOCK";
+            default -> "mode 0" + Integer.toOctalString(mode);
+        };
+    }
+}

@@ -1,0 +1,55 @@
+package io.fleetckpt.restore.open;
+
+import io.fleetckpt.restore.sys.OpenFlags;
+import io.fleetckpt.restore.sys.Sys;
+import io.fleetckpt.restore.sys.SysException;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Opens saved paths under the restore root. With a root, openat2(RESOLVE_BENEATH) makes the
+ * kernel refuse any walk that leaves the root, whether through ".." or a symlink (absolute or
+ * relative), at every component, with no window between check and open. Magic links
+ * (/proc/PID/fd/N and the like) are refused always: an image naming /proc/self/fd/N would
+ * otherwise hand COMMAND one of the restorer's own files.
+ */
+public final class PathResolver implements AutoCloseable {
+    private final int rootFd;
+    private final Path root;
+
+    private PathResolver(int rootFd, Path root) {
+        this.rootFd = rootFd;
+        this.root = root;
+    }
+
+    /** @param root null for the real root */
+    public static PathResolver open(Path root) throws SysException {
+        if (root == null) return new PathResolver(Sys.AT_FDCWD, null);
+        byte[] name = root.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
+        int fd = Sys.openat2(Sys.AT_FDCWD, name, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        return new PathResolver(fd, root);
+    }
+
+    /** @param relative the saved absolute path without its leading slash ("." for "/") */
+    public int open(byte[] relative, int flags) throws SysException {
+        if (rootFd == Sys.AT_FDCWD) {
+            byte[] abs = new byte[relative.length + 1];
+            abs[0] = '/';
+            System.arraycopy(relative, 0, abs, 1, relative.length);
+            if (relative.length == 1 && relative[0] == '.') abs = new byte[] {'/'};
+            return Sys.openat2(Sys.AT_FDCWD, abs, flags, Sys.RESOLVE_NO_MAGICLINKS);
+        }
+        return Sys.openat2(rootFd, relative, flags, Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_MAGICLINKS);
+    }
+
+    public String describe(byte[] relative) {
+        String rel = new String(relative, StandardCharsets.UTF_8);
+        return root == null ? "/" + (rel.equals(".") ? "" : rel) : root.resolve(rel).toString();
+    }
+
+    @Override
+    public void close() {
+        if (rootFd != Sys.AT_FDCWD) Sys.close(rootFd);
+    }
+}

@@ -1,0 +1,61 @@
+package io.fleetckpt.restore.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Prints a {@link RestoreReport} as aligned text for people or as JSON for scripts. */
+public final class ReportWriter {
+    private ReportWriter() {
+    }
+
+    public static void json(RestoreReport r, PrintWriter out) {
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("dryRun", r.dryRun());
+        top.put("root", r.root());
+        top.put("unrestorable", r.policy());
+        top.put("commandRun", r.commandRun());
+        top.put("error", r.error());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (FdStatus s : FdStatus.values()) counts.put(s.word(), r.count(s));
+        counts.put("withWarnings", r.warningCount());
+        top.put("counts", counts);
+        top.put("exitCode", r.exitCode());
+        top.put("tasks", r.tasks());
+        try {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(top));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        out.flush();
+    }
+
+    public static void text(RestoreReport r, PrintWriter out) {
+        out.printf("%s%s, root %s, unrestorable=%s%n", r.dryRun() ? "restore plan (dry run, nothing opened)" : "restore",
+                r.commandRun() ? "" : (r.dryRun() ? "" : ", COMMAND not run"), r.root() == null ? "/" : r.root(), r.policy());
+        if (r.error() != null) out.println("error: " + r.error());
+        for (TaskReport t : r.tasks()) {
+            out.printf("task %d (%s)%s%s%n", t.imagePid(), t.comm(), t.pid() > 0 ? " -> pid " + t.pid() : "",
+                    t.sharedTable() ? " [fd table was shared with another task; restored as a private copy]" : "");
+            out.printf("  %5s %6s %-11s %-5s %-28s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "FLAGS", "POS", "PATH / WHY");
+            for (FdReport f : t.fds()) {
+                String flags = f.flags() + (f.savedCloexec() ? " +cloexec(" + f.cloexec() + ")" : "");
+                out.printf("  %5d %6d %-11s %-5s %-28s %10d  %s%n", f.fd(), f.objref(), f.status().word(), f.type(),
+                        flags, f.pos(), f.path());
+                if (f.why() != null) out.printf("  %52s why: %s%n", "", f.why());
+                for (String w : f.warnings()) out.printf("  %52s warning: %s%n", "", w);
+            }
+        }
+        out.printf("%d restored, %d placeholder, %d skipped, %d failed, %d with warnings%n",
+                r.count(FdStatus.RESTORED), r.count(FdStatus.PLACEHOLDER), r.count(FdStatus.SKIPPED),
+                r.count(FdStatus.FAILED), r.warningCount());
+        if (r.tasks().stream().anyMatch(t -> t.fds().stream().anyMatch(f -> "deferred".equals(f.cloexec())))) {
+            out.println("cloexec(deferred): close-on-exec cannot survive the exec into COMMAND; those fds are open without it"
+                    + " and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark");
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,10 @@
+package io.fleetckpt.restore.report;
+
+import java.util.List;
+
+/** One restored task: its pid in the image, the pid of its COMMAND (0 when none ran), its fds. */
+public record TaskReport(int imagePid, String comm, int pid, boolean sharedTable, List<FdReport> fds) {
+    public TaskReport {
+        fds = List.copyOf(fds);
+    }
+}

@@ -1,0 +1,96 @@
+package io.fleetckpt.restore.sys;
+
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+import static io.fleetckpt.restore.sys.Libc.C;
+
+/** Checked wrappers over {@link Libc}: each failure becomes a {@link SysException} naming the call. */
+public final class Sys {
+    public static final int AT_FDCWD = -100;
+    private static final long SYS_FSTAT = 5;
+    private static final long SYS_KCMP = 312;
+    private static final long SYS_OPENAT2 = 437;
+    public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    public static final long RESOLVE_BENEATH = 0x08;
+    private static final int KCMP_FILE = 0;
+    private static final int RLIMIT_NOFILE = 7;
+
+    public static final int S_IFMT = 0170000;
+
+    private Sys() {
+    }
+
+    public static int errno() {
+        return Libc.RUNTIME.getLastError();
+    }
+
+    public static String strerror(int errno) {
+        return C.strerror(errno);
+    }
+
+    /**
+     * openat2(2): {@code how.resolve} makes the kernel refuse escapes and magic links during the
+     * walk itself, which a userspace component-by-component check could only approximate.
+     */
+    public static int openat2(int dirfd, byte[] path, int flags, long resolve) throws SysException {
+        Pointer how = Memory.allocateDirect(Libc.RUNTIME, 24, true);
+        how.putLong(0, flags & 0xffffffffL);
+        how.putLong(8, 0);
+        how.putLong(16, resolve);
+        Pointer name = Memory.allocateDirect(Libc.RUNTIME, path.length + 1, true);
+        name.put(0, path, 0, path.length);
+        name.putByte(path.length, (byte) 0);
+        long fd = C.syscall(SYS_OPENAT2, dirfd, name.address(), how.address(), 24, 0, 0);
+        if (fd < 0) throw new SysException("openat2", errno());
+        return (int) fd;
+    }
+
+    /** fstat(2) → {st_mode, st_size} (x86-64 struct stat: mode at 24, size at 48). */
+    public static long[] fstat(int fd) throws SysException {
+        Pointer st = Memory.allocateDirect(Libc.RUNTIME, 144, true);
+        if (C.syscall(SYS_FSTAT, fd, st.address(), 0, 0, 0, 0) != 0) throw new SysException("fstat", errno());
+        return new long[] {st.getInt(24) & 0xffffffffL, st.getLong(48)};
+    }
+
+    /** kcmp(KCMP_FILE): 0 when both fds name one open file description. */
+    public static long kcmpFile(int pid1, int pid2, int fd1, int fd2) throws SysException {
+        long r = C.syscall(SYS_KCMP, pid1, pid2, KCMP_FILE, fd1, fd2, 0);
+        if (r < 0) throw new SysException("kcmp", errno());
+        return r;
+    }
+
+    public static int fcntl(int fd, int cmd, int arg) throws SysException {
+        int r = C.fcntl(fd, cmd, arg);
+        if (r < 0) throw new SysException("fcntl(" + fd + ", " + cmd + ")", errno());
+        return r;
+    }
+
+    /** @return fcntl's result, negative on failure */
+    public static int fcntlUnchecked(int fd, int cmd, int arg) {
+        return C.fcntl(fd, cmd, arg);
+    }
+
+    public static long lseek(int fd, long offset) throws SysException {
+        long r = C.lseek(fd, offset, 0);
+        if (r < 0) throw new SysException("lseek", errno());
+        return r;
+    }
+
+    public static void close(int fd) {
+        C.close(fd);
+    }
+
+    /** @return {soft, hard} RLIMIT_NOFILE */
+    public static long[] nofileLimit() {
+        long[] r = new long[2];
+        if (C.getrlimit(RLIMIT_NOFILE, r) != 0) return new long[] {1024, 1024};
+        return r;
+    }
+
+    /** Raises the soft fd limit to the hard one: the restorer holds every description at once. */
+    public static void raiseNofileToHard() {
+        long[] r = nofileLimit();
+        if (r[0] < r[1]) C.setrlimit(RLIMIT_NOFILE, new long[] {r[1], r[1]});
+    }
+}

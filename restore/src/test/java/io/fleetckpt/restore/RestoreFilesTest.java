@@ -1,0 +1,146 @@
+package io.fleetckpt.restore;
+
+import io.fleetckpt.format.model.FdType;
+import io.fleetckpt.format.model.Image;
+import io.fleetckpt.restore.plan.PlanException;
+import io.fleetckpt.restore.plan.UnrestorablePolicy;
+import io.fleetckpt.restore.report.FdReport;
+import io.fleetckpt.restore.report.FdStatus;
+import io.fleetckpt.restore.report.RestoreReport;
+import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.testing.CPrograms;
+import io.fleetckpt.restore.testing.Images;
+import io.fleetckpt.restore.testing.ReportedTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Restores of hand-built images against real files: relocation, escapes, changed files, policies. */
+class RestoreFilesTest {
+    @TempDir
+    Path tmp;
+
+    private RestoreOutcome run(Image image, Path root, UnrestorablePolicy policy, boolean dryRun, Path out) throws Exception {
+        List<byte[]> cmd = List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
+                out.toString().getBytes(StandardCharsets.UTF_8));
+        RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, List.of(), false, root, policy, dryRun, cmd,
+                Map.of()));
+        for (var s : o.spawned()) FdTableSpawner.waitFor(s.pid());
+        return o;
+    }
+
+    private static FdReport fd(RestoreReport r, int fd) {
+        return r.tasks().get(0).fds().stream().filter(f -> f.fd() == fd).findFirst().orElseThrow();
+    }
+
+    @Test
+    void relocatesUnderRootAndRefusesEscapesAndReportsChangedFiles() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("newroot"));
+        Path data = Files.createDirectories(root.resolve("data"));
+        Files.write(data.resolve("a.txt"), new byte[300]);
+        Files.write(data.resolve("short.txt"), new byte[10]);
+        Files.createDirectories(data.resolve("was-a-file"));
+        Files.createSymbolicLink(data.resolve("abs"), Path.of("/etc"));
+        Files.createSymbolicLink(data.resolve("up"), Path.of("../../.."));
+        Files.createSymbolicLink(data.resolve("inside"), Path.of("a.txt"));
+        Image image = Images.task(40)
+                .fd(3, FdType.FILE, "/data/a.txt", 02 | 0100000, 100)
+                .fd(4, FdType.FILE, "/data/abs/hostname", 0, 0)
+                .fd(5, FdType.FILE, "/data/up/etc/hostname", 0, 0)
+                .fd(6, FdType.FILE, "/data/short.txt", 0, 500)
+                .fd(7, FdType.FILE, "/data/was-a-file", 0, 0)
+                .fd(8, FdType.FILE, "/data/missing.txt", 0, 0)
+                .fd(9, FdType.FILE, "/data/inside", 0, 20)
+                .build();
+        Path out = tmp.resolve("report");
+        RestoreOutcome o = run(image, root, UnrestorablePolicy.SKIP, false, out);
+        RestoreReport r = o.report();
+        ReportedTable t = ReportedTable.parse(Files.readString(out));
+
+        assertEquals(data.resolve("a.txt").toString(), t.fds().get(3).path(), "relocated under the root");
+        assertEquals(100, t.fds().get(3).pos());
+        assertEquals(02, t.fds().get(3).flags() & 3);
+        assertEquals(FdStatus.FAILED, fd(r, 4).status());
+        assertTrue(fd(r, 4).why().contains("escapes the root"), fd(r, 4).why());
+        assertTrue(fd(r, 5).why().contains("escapes the root"), fd(r, 5).why());
+        assertEquals(FdStatus.RESTORED, fd(r, 6).status());
+        assertTrue(fd(r, 6).warnings().get(0).contains("now 10 bytes, shorter than the saved position 500"));
+        assertEquals(500, t.fds().get(6).pos());
+        assertTrue(fd(r, 7).why().contains("type changed: saved REG, now DIR"), fd(r, 7).why());
+        assertTrue(fd(r, 8).why().startsWith("no longer exists"), fd(r, 8).why());
+        assertEquals(FdStatus.RESTORED, fd(r, 9).status(), "a symlink that stays inside the root is followed");
+        assertEquals(List.of(3, 6, 9), List.copyOf(t.fds().keySet()), "failed fds stay closed, nothing else is open");
+        assertEquals(1, r.exitCode());
+    }
+
+    @Test
+    void magicLinksAreRefusedEvenWithoutRoot() throws Exception {
+        Image image = Images.task(41).fd(3, FdType.CHR, "/proc/self/fd/0", 0, 0).build();
+        RestoreOutcome o = run(image, null, UnrestorablePolicy.SKIP, false, tmp.resolve("r"));
+        assertEquals(FdStatus.FAILED, fd(o.report(), 3).status());
+        assertTrue(fd(o.report(), 3).why().contains("magic link"), fd(o.report(), 3).why());
+    }
+
+    @Test
+    void hostileImageOpensAndCreatesNothing() {
+        Path victim = tmp.resolve("victim");
+        Image image = Images.task(42).fd(3, FdType.FILE, victim.toString(), 0100 | 01 | 01000, 0).build();
+        PlanException e = assertThrows(PlanException.class,
+                () -> run(image, null, UnrestorablePolicy.SKIP, false, tmp.resolve("r")));
+        assertTrue(e.getMessage().contains("O_CREAT") && e.getMessage().contains("forged"), e.getMessage());
+        assertFalse(Files.exists(victim));
+        assertFalse(Files.exists(tmp.resolve("r")), "no COMMAND ran");
+    }
+
+    @Test
+    void dryRunPlansWithoutOpeningOrRunning() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        Image image = Images.task(43).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2)
+                .fd(4, FdType.SOCK, "socket:[77]", 2, 0).build();
+        RestoreOutcome o = run(image, null, UnrestorablePolicy.DEVNULL, true, tmp.resolve("r"));
+        assertTrue(o.spawned().isEmpty());
+        assertFalse(Files.exists(tmp.resolve("r")));
+        assertTrue(o.report().dryRun());
+        assertEquals(FdStatus.RESTORED, fd(o.report(), 3).status());
+        assertEquals(FdStatus.PLACEHOLDER, fd(o.report(), 4).status());
+        assertEquals(0, o.report().exitCode());
+    }
+
+    @Test
+    void failPolicyRunsNoCommandWhenAnythingIsUnrestorable() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        Image image = Images.task(44).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2)
+                .fd(4, FdType.FIFO, "pipe:[5]", 0, 0).build();
+        RestoreOutcome o = run(image, null, UnrestorablePolicy.FAIL, false, tmp.resolve("r"));
+        assertTrue(o.spawned().isEmpty());
+        assertFalse(Files.exists(tmp.resolve("r")));
+        assertFalse(o.report().commandRun());
+        assertEquals(FdStatus.FAILED, fd(o.report(), 4).status());
+        assertEquals(1, o.report().exitCode());
+    }
+
+    @Test
+    void highFdNumbersAndCollisionsWithTheRestorersOwnFds() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        // fd numbers 0..40 collide with whatever the JVM holds; 5000 is far above them
+        Images b = Images.task(45).fd(5000, FdType.FILE, tmp.resolve("a").toString(), 0, 4);
+        for (int fd = 0; fd <= 40; fd++) b.share(fd, 1, fd % 2 == 0);
+        Path out = tmp.resolve("r");
+        RestoreOutcome o = run(b.build(), null, UnrestorablePolicy.FAIL, false, out);
+        ReportedTable t = ReportedTable.parse(Files.readString(out));
+        assertEquals(42, t.fds().size());
+        for (ReportedTable.Fd f : t.fds().values()) {
+            assertEquals(tmp.resolve("a").toString(), f.path(), "fd " + f.fd());
+            assertEquals(4, f.pos());
+        }
+        assertTrue(t.cloexecEnv().startsWith("0,2,4,6,"), t.cloexecEnv());
+        assertEquals(0, o.report().exitCode());
+    }
+}

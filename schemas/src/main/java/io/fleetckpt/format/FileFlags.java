@@ -1,0 +1,101 @@
+package io.fleetckpt.format;
+
+import java.util.StringJoiner;
+
+/**
+ * Names for FD_DATA's f_flags (open(2) flags, x86 values, as in /proc/PID/fdinfo) and f_mode
+ * (the kernel's FMODE_* bits as 2.6.28 numbered them). Unknown bits are kept as hex, never lost.
+ */
+public final class FileFlags {
+    public static final int O_ACCMODE = 03;
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 01;
+    public static final int O_RDWR = 02;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_NOCTTY = 0400;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_DSYNC = 010000;
+    public static final int FASYNC = 020000;
+    public static final int O_DIRECT = 040000;
+    public static final int O_LARGEFILE = 0100000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_NOATIME = 01000000;
+    public static final int O_CLOEXEC = 02000000;
+    /** __O_SYNC; O_SYNC is __O_SYNC | O_DSYNC. */
+    public static final int O_SYNC_BIT = 04000000;
+    public static final int O_PATH = 010000000;
+    /** __O_TMPFILE; O_TMPFILE is __O_TMPFILE | O_DIRECTORY. */
+    public static final int O_TMPFILE_BIT = 020000000;
+
+    public static final int FMODE_READ = 0x1;
+    public static final int FMODE_WRITE = 0x2;
+    public static final int FMODE_LSEEK = 0x4;
+    /** FMODE_PREAD and FMODE_PWRITE shared this bit in 2.6.28. */
+    public static final int FMODE_PREAD = 0x8;
+    public static final int FMODE_EXEC = 0x10;
+    public static final int FMODE_NDELAY = 0x20;
+    public static final int FMODE_EXCL = 0x40;
+    public static final int FMODE_WRITE_IOCTL = 0x80;
+
+    /** Flags open(2) consumes; 2.6.28 cleared them from f_flags after opening. */
+    public static final int OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
+
+    private static final int[] FLAG_BITS = {O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK,
+            O_DSYNC, FASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC,
+            O_SYNC_BIT, O_PATH, O_TMPFILE_BIT};
+    private static final String[] FLAG_NAMES = {"O_CREAT", "O_EXCL", "O_NOCTTY", "O_TRUNC", "O_APPEND",
+            "O_NONBLOCK", "O_DSYNC", "FASYNC", "O_DIRECT", "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW",
+            "O_NOATIME", "O_CLOEXEC", "__O_SYNC", "O_PATH", "__O_TMPFILE"};
+    private static final int[] MODE_BITS = {FMODE_READ, FMODE_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_EXEC,
+            FMODE_NDELAY, FMODE_EXCL, FMODE_WRITE_IOCTL};
+    private static final String[] MODE_NAMES = {"FMODE_READ", "FMODE_WRITE", "FMODE_LSEEK", "FMODE_PREAD",
+            "FMODE_EXEC", "FMODE_NDELAY", "FMODE_EXCL", "FMODE_WRITE_IOCTL"};
+
+    private FileFlags() {
+    }
+
+    /** {@code O_RDWR|O_APPEND|O_LARGEFILE}; access mode first; unknown bits as {@code 0x...}. */
+    public static String describeFlags(int flags) {
+        StringJoiner j = new StringJoiner("|");
+        j.add(switch (flags & O_ACCMODE) {
+            case O_RDONLY -> "O_RDONLY";
+            case O_WRONLY -> "O_WRONLY";
+            case O_RDWR -> "O_RDWR";
+            default -> "O_ACCMODE(3)";
+        });
+        int rest = flags & ~O_ACCMODE;
+        return describeBits(j, rest, FLAG_BITS, FLAG_NAMES);
+    }
+
+    /** {@code FMODE_READ|FMODE_LSEEK|...}, or {@code 0}. */
+    public static String describeMode(int mode) {
+        if (mode == 0) return "0";
+        return describeBits(new StringJoiner("|"), mode, MODE_BITS, MODE_NAMES);
+    }
+
+    private static String describeBits(StringJoiner j, int bits, int[] values, String[] names) {
+        int rest = bits;
+        for (int i = 0; i < values.length; i++) {
+            if ((rest & values[i]) != 0) {
+                j.add(names[i]);
+                rest &= ~values[i];
+            }
+        }
+        if (rest != 0) j.add(String.format("0x%x", rest));
+        return j.toString();
+    }
+
+    /**
+     * The f_mode 2.6.28's {@code __dentry_open} gave a file opened with {@code flags}:
+     * read/write from the access mode, plus LSEEK and PREAD/PWRITE. /proc does not show f_mode,
+     * so a capture derives it this way (O_PATH fds get 0: they allow no I/O).
+     */
+    public static int modeForFlags(int flags) {
+        if ((flags & O_PATH) != 0) return 0;
+        return ((flags + 1) & O_ACCMODE) | FMODE_LSEEK | FMODE_PREAD;
+    }
+}

@@ -1,0 +1,60 @@
+package io.fleetckpt.format.record;
+
+import io.fleetckpt.format.model.RawBytes;
+
+import java.io.IOException;
+
+/**
+ * CR_HDR_FNAME: the path bytes and their NUL (len = length + 1, no padding), parent 0. The path
+ * is the name the kernel shows, raw bytes, possibly not a file system path at all
+ * ({@code pipe:[12]}, {@code anon_inode:[eventfd]}).
+ */
+public final class FnameRecord {
+    /** PATH_MAX, NUL included. */
+    public static final int MAX_LEN = 4096;
+
+    private FnameRecord() {
+    }
+
+    public static void write(RecordOutput out, RawBytes path) throws IOException {
+        int len = path.length() + 1;
+        if (len > MAX_LEN) throw new IllegalArgumentException("path of " + path.length() + " bytes exceeds PATH_MAX: " + abbreviated(path));
+        for (int i = 0; i < path.length(); i++) {
+            if (path.byteAt(i) == 0) throw new IllegalArgumentException("path has a NUL byte at " + i + ": " + abbreviated(path));
+        }
+        int p = CrHdr.write(out, RecordType.FNAME, len, 0);
+        out.putBytes(p, path);
+    }
+
+    /** Validates the current FNAME record; returns the path length (without the NUL). */
+    public static int check(RecordInput in) throws IOException {
+        if (in.recordType() != RecordType.FNAME) {
+            throw in.error(CrHdr.OFF_TYPE - CrHdr.SIZE, "type", "expected " + RecordType.describe(RecordType.FNAME)
+                    + ", found " + RecordType.describe(in.recordType()));
+        }
+        in.expectParent(0, "none");
+        int len = in.recordLen();
+        if (len < 1 || len > MAX_LEN) throw in.error(CrHdr.OFF_LEN - CrHdr.SIZE, "len", "length " + len + ", must be 1.." + MAX_LEN);
+        byte[] b = in.buffer();
+        int p = in.payloadIndex();
+        int last = p + len - 1;
+        if (b[last] != 0) throw in.error(len - 1, "path", "not NUL-terminated");
+        for (int i = p; i < last; i++) {
+            if (b[i] == 0) throw in.error(i - p, "path", "NUL byte inside the name at index " + (i - p));
+        }
+        return len - 1;
+    }
+
+    /** Validates and returns the path. */
+    public static RawBytes read(RecordInput in) throws IOException {
+        int n = check(in);
+        RawBytes path = RawBytes.copyOf(in.buffer(), in.payloadIndex(), n);
+        in.endRecord();
+        return path;
+    }
+
+    private static String abbreviated(RawBytes path) {
+        String s = path.escaped();
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+}

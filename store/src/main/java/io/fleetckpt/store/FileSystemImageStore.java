@@ -1,0 +1,219 @@
+package io.fleetckpt.store;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The default store: a directory.
+ * <pre>
+ *   blobs/sha256/&lt;2 hex&gt;/&lt;64 hex&gt;        image files, named by their SHA-256, read-only
+ *   checkpoints/&lt;id&gt;/manifest.json      one manifest per checkpoint
+ *   tmp/                                  writes in progress (safe to empty when no writer runs)
+ * </pre>
+ * Publishing is write temp → fsync → link (blobs: create-only) or rename (manifests) → fsync
+ * the directory, so a crash leaves either the old state or the new one, never a torn file.
+ */
+public final class FileSystemImageStore implements ImageStore {
+    private final Path root;
+    private final Path tmp;
+
+    public FileSystemImageStore(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        this.tmp = this.root.resolve("tmp");
+        DurableFiles.createDirectoriesDurably(this.root.resolve("blobs").resolve("sha256"));
+        DurableFiles.createDirectoriesDurably(this.root.resolve("checkpoints"));
+        DurableFiles.createDirectoriesDurably(tmp);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The absolute file of a blob (it may not exist). */
+    public Path blobFile(String sha256) {
+        return root.resolve(StoredBlob.relativePath(StoreIds.checkSha256(sha256)));
+    }
+
+    public Path manifestFile(String checkpointId) {
+        return root.resolve("checkpoints").resolve(StoreIds.checkCheckpointId(checkpointId)).resolve("manifest.json");
+    }
+
+    @Override
+    public BlobWriter newBlob() throws IOException {
+        return new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()));
+    }
+
+    @Override
+    public boolean hasBlob(String sha256) {
+        return Files.isRegularFile(blobFile(sha256));
+    }
+
+    @Override
+    public InputStream openBlob(String sha256) throws IOException {
+        Path file = blobFile(sha256);
+        try {
+            return new VerifyingInputStream(Files.newInputStream(file), sha256);
+        } catch (NoSuchFileException e) {
+            throw new StoreException("no blob sha256:" + sha256 + " in store " + root);
+        }
+    }
+
+    @Override
+    public void writeManifest(CheckpointManifest manifest) throws IOException {
+        Path file = manifestFile(manifest.checkpointId());
+        DurableFiles.createDirectoriesDurably(file.getParent());
+        Path temp = tmp.resolve("manifest-" + UUID.randomUUID());
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(ManifestJson.toBytes(manifest)));
+                ch.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.syncDirectory(file.getParent());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public Optional<CheckpointManifest> readManifest(String checkpointId) throws IOException {
+        Path file = manifestFile(checkpointId);
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > ManifestJson.MAX_MANIFEST_BYTES) {
+                throw new StoreException(file + ": manifest of " + size + " bytes exceeds " + ManifestJson.MAX_MANIFEST_BYTES);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        CheckpointManifest m = ManifestJson.fromBytes(bytes, file.toString());
+        if (!m.checkpointId().equals(checkpointId)) {
+            throw new StoreException(file + ": manifest names checkpoint " + m.checkpointId()
+                    + ", expected " + checkpointId);
+        }
+        return Optional.of(m);
+    }
+
+    @Override
+    public List<String> listCheckpoints() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root.resolve("checkpoints"))) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (StoreIds.isSafe(name) && Files.isRegularFile(d.resolve("manifest.json"))) ids.add(name);
+            }
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    @Override
+    public String locationOf(StoredBlob blob) {
+        return root.resolve(blob.path()).toString();
+    }
+
+    @Override
+    public String manifestLocation(String checkpointId) {
+        return manifestFile(checkpointId).toString();
+    }
+
+    @Override
+    public String toString() {
+        return "store " + root;
+    }
+
+    /** Hashes while writing to a temp file; commit links the temp file under its digest. */
+    private final class FileBlobWriter extends BlobWriter {
+        private final Path temp;
+        private final FileChannel channel;
+        private final OutputStream out;
+        private final MessageDigest digest = Sha256.newDigest();
+        private long size;
+        private boolean done;
+
+        FileBlobWriter(Path temp) throws IOException {
+            this.temp = temp;
+            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            digest.update((byte) b);
+            size++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            digest.update(b, off, len);
+            size += len;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public StoredBlob commit() throws IOException {
+            if (done) throw new IllegalStateException("blob writer already committed or closed");
+            done = true;
+            try {
+                out.flush();
+                channel.force(true);
+                channel.close();
+                String sha = HexFormat.of().formatHex(digest.digest());
+                StoredBlob blob = StoredBlob.of(sha, size);
+                Path target = root.resolve(blob.path());
+                DurableFiles.createDirectoriesDurably(target.getParent());
+                try {
+                    // a link fails if the name exists: create-only even with racing writers
+                    Files.createLink(target, temp);
+                    DurableFiles.syncDirectory(target.getParent());
+                } catch (FileAlreadyExistsException same) {
+                    long existing = Files.size(target);
+                    if (existing != size) {
+                        throw new StoreException("blob sha256:" + sha + " exists with " + existing
+                                + " bytes, new content has " + size + ": the stored file is damaged");
+                    }
+                }
+                target.toFile().setReadOnly();
+                return blob;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (done) return;
+            done = true;
+            try {
+                channel.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.fleetckpt.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where complete images and checkpoint manifests live. Blobs are content-addressed and
+ * immutable: storing the same bytes twice is a no-op, so re-delivered streams never store an
+ * image twice. Manifests are replaced atomically, whole, never edited in place.
+ *
+ * <p>Writers: the aggregator. Readers: restore jobs, inspect, tests. See docs/store.md.
+ */
+public interface ImageStore {
+
+    /** A writer for one new blob; {@link BlobWriter#commit()} publishes it durably. */
+    BlobWriter newBlob() throws IOException;
+
+    /** Stores {@code bytes} as a blob (convenience for small blobs and tests). */
+    default StoredBlob putBlob(byte[] bytes) throws IOException {
+        try (BlobWriter w = newBlob()) {
+            w.write(bytes);
+            return w.commit();
+        }
+    }
+
+    boolean hasBlob(String sha256) throws IOException;
+
+    /**
+     * Opens a blob for reading. The stream hashes what it returns and throws
+     * {@link BlobIntegrityException} at end of stream if the bytes do not match the name, so a
+     * reader that reads to the end never silently uses damaged bytes.
+     *
+     * @throws StoreException if there is no such blob
+     */
+    InputStream openBlob(String sha256) throws IOException;
+
+    /** Writes (or atomically replaces) the checkpoint's manifest, durably. */
+    void writeManifest(CheckpointManifest manifest) throws IOException;
+
+    Optional<CheckpointManifest> readManifest(String checkpointId) throws IOException;
+
+    /** Ids of every checkpoint that has a manifest, sorted. */
+    List<String> listCheckpoints() throws IOException;
+
+    /** A human-readable location of the blob (for events and messages), e.g. an absolute path. */
+    String locationOf(StoredBlob blob);
+
+    /** A human-readable location of the checkpoint's manifest. */
+    String manifestLocation(String checkpointId);
+}

@@ -1,0 +1,121 @@
+package io.fleetckpt.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class FileSystemImageStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void blobIsNamedByItsDigestAndStoringItTwiceIsANoOp() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        byte[] bytes = "an image".getBytes(StandardCharsets.US_ASCII);
+        StoredBlob first = store.putBlob(bytes);
+        StoredBlob second = store.putBlob(bytes);
+
+        assertEquals(Sha256.hex(bytes), first.sha256());
+        assertEquals(first, second);
+        assertEquals("blobs/sha256/" + first.sha256().substring(0, 2) + "/" + first.sha256(), first.path());
+        assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(first.path())));
+        try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
+            assertEquals(0, left.count(), "temp files are cleaned up");
+        }
+        try (InputStream in = store.openBlob(first.sha256())) {
+            assertArrayEquals(bytes, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void damagedBlobFailsVerificationAtEndOfStream() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        StoredBlob blob = store.putBlob(new byte[] {1, 2, 3, 4});
+        Path file = dir.resolve(blob.path());
+        file.toFile().setWritable(true);
+        Files.write(file, new byte[] {1, 2, 3, 5});
+
+        try (InputStream in = store.openBlob(blob.sha256())) {
+            BlobIntegrityException e = assertThrows(BlobIntegrityException.class, in::readAllBytes);
+            assertEquals(blob.sha256(), e.expectedSha256());
+            assertEquals(Sha256.hex(new byte[] {1, 2, 3, 5}), e.actualSha256());
+        }
+    }
+
+    @Test
+    void missingBlobIsATypedError() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        String absent = "0".repeat(64);
+        StoreException e = assertThrows(StoreException.class, () -> store.openBlob(absent));
+        assertTrue(e.getMessage().contains(absent), e.getMessage());
+    }
+
+    @Test
+    void uncommittedWriterLeavesNothing() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        try (BlobWriter w = store.newBlob()) {
+            w.write(new byte[100]);
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertEquals(0, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void manifestRoundTripsAndIsReplacedWhole() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        StoredBlob blob = store.putBlob(new byte[] {9});
+        ImageEntry image = new ImageEntry(blob.sha256(), 1, blob.path(), 3, 12, 7, 1_700_000_000_000L,
+                true, 850, "run-1", null);
+        CheckpointManifest m = CheckpointManifest.inProgress("ckpt-1", 10, 20,
+                List.of(HostEntry.pending("web-2"), HostEntry.stored("web-1", image)));
+        store.writeManifest(m);
+
+        CheckpointManifest read = store.readManifest("ckpt-1").orElseThrow();
+        assertEquals(m, read);
+        assertEquals(List.of("web-1", "web-2"), read.hosts().stream().map(HostEntry::hostId).toList());
+        assertEquals(CheckpointStatus.PARTIAL, read.outcome());
+
+        CheckpointManifest done = read.withHost(HostEntry.failed("web-2", "deadline passed"))
+                .withStatus(CheckpointStatus.PARTIAL, 30L);
+        store.writeManifest(done);
+        assertEquals(done, store.readManifest("ckpt-1").orElseThrow());
+        assertEquals(List.of("ckpt-1"), store.listCheckpoints());
+        assertTrue(store.readManifest("ckpt-2").isEmpty());
+    }
+
+    @Test
+    void idsThatCouldEscapeTheStoreAreRejected() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        for (String bad : List.of("..", "../x", "a/b", ".hidden", "", "a\nb", "x".repeat(129))) {
+            assertThrows(IllegalArgumentException.class, () -> store.readManifest(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> HostEntry.pending(bad), bad);
+        }
+    }
+
+    @Test
+    void hostileManifestIsATypedErrorNamingTheFile() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        Path file = store.manifestFile("ckpt-9");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"formatVersion\":1,\"checkpointId\":\"ckpt-9\",\"status\":\"STORED\","
+                + "\"requestedAtMs\":0,\"deadlineMs\":0,\"hosts\":[{\"hostId\":\"../../etc\",\"status\":\"FAILED\"}]}");
+        StoreException e = assertThrows(StoreException.class, () -> store.readManifest("ckpt-9"));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("invalid host id"), e.getMessage());
+
+        Files.writeString(file, "{\"formatVersion\":1,\"checkpointId\":\"other\",\"status\":\"STORED\","
+                + "\"requestedAtMs\":0,\"deadlineMs\":0,\"hosts\":[]}");
+        StoreException wrongId = assertThrows(StoreException.class, () -> store.readManifest("ckpt-9"));
+        assertTrue(wrongId.getMessage().contains("names checkpoint other"), wrongId.getMessage());
+    }
+}
