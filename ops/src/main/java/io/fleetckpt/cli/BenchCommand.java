@@ -1,5 +1,6 @@
 package io.fleetckpt.cli;
 
+import io.fleetckpt.cli.bench.BenchPipelineCommand;
 import io.fleetckpt.cli.bench.CodecBenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
         description = "Benchmarks. Each prints its measurements and, as its last line, one JSON object.",
         subcommands = {
                 CodecBenchCommand.class,
+                BenchPipelineCommand.class,
                 // other benchmarks register here, one line each
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -85,10 +85,6 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
 
     private long t0;
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchPipelineCommand()).execute(args));
-    }
-
     @Override
     public Integer call() throws Exception {
         if (hosts < 1 || tasks < 1 || fds < 3) throw new CommandLine.ParameterException(spec.commandLine(), "need hosts >= 1, tasks >= 1, fds >= 3");
