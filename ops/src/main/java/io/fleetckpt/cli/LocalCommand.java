@@ -79,6 +79,9 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as one JSON object instead of text")
     boolean json;
 
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
+
     private long t0;
 
     @Override
@@ -94,11 +97,15 @@ final class LocalCommand implements Callable<Integer> {
                 new TopicSetup(admin).ensureTopics(topics, TopicLayout.singleNode(), Duration.ofSeconds(60));
             }
             step("broker at " + broker.bootstrapServers() + ", topics ready");
-            AggregatorService aggregator = new AggregatorService(AggregatorSettings.defaults(kafka, topics, storeDir)
-                    .withGroupId("fleetckpt-aggregator-local")).start();
-            try (LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
+            AggregatorSettings settings = AggregatorSettings.defaults(kafka, topics, storeDir).withGroupId("fleetckpt-aggregator-local");
+            AggregatorService aggregator = new AggregatorService(settings);
+            try (MetricsEndpoint endpoint = metricsOptions.open("local");
+                 LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
                  AgentRuntime agent = new AgentRuntime(kafka, topics, ChunkBudget.DEFAULT, hostId, capturer, FormatOptions.DEFAULT);
                  SampleProcessTree sample = target == null ? SampleProcessTree.start() : null) {
+                AggregatorCommand.instrument(aggregator, endpoint, settings);
+                endpoint.start();
+                aggregator.start();
                 agent.startDaemon("fleetckpt-agent");
                 HostSelection sel = selection(hostId, sample);
                 step("aggregator and agent (host " + hostId + ") running; checkpointing "

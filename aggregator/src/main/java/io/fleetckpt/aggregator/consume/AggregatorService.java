@@ -69,6 +69,8 @@ public final class AggregatorService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean started;
+    private volatile int streamsInFlight;
+    private volatile long lastPollMs;
     private Thread thread;
     private long lastCommitNanos = System.nanoTime();
     private int recordsPartitions = -1;
@@ -125,7 +127,9 @@ public final class AggregatorService implements AutoCloseable {
                     if (running) throw e;
                     break;
                 }
+                lastPollMs = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
+                streamsInFlight = core.openStreams();
                 if (caughtUp()) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
                 // durability is batched: one flush (images, manifests, events) then one commit per interval
                 if (System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
@@ -220,6 +224,27 @@ public final class AggregatorService implements AutoCloseable {
 
     public AggregatorStats stats() {
         return core.stats();
+    }
+
+    /** Set before {@link #start()}: told about stored images, dead letters and finished checkpoints. */
+    public AggregatorService listener(io.fleetckpt.aggregator.AggregatorListener l) {
+        core.setListener(l);
+        return this;
+    }
+
+    /** Host streams being reassembled, as of the last poll (any thread). */
+    public int streamsInFlight() {
+        return streamsInFlight;
+    }
+
+    /** When the consumer loop last polled, epoch ms (0 before the first poll; any thread). */
+    public long lastPollMs() {
+        return lastPollMs;
+    }
+
+    /** The records consumer's client metrics (thread-safe map; for the lag gauge). */
+    public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics() {
+        return records.metrics();
     }
 
     public ImageStore store() {

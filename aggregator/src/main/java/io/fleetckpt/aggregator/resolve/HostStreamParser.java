@@ -104,10 +104,11 @@ public final class HostStreamParser {
         int pid = in.recordParent();
         if (pid <= 0) throw in.parentError(Integer.toUnsignedString(pid) + ", must be the task's pid (> 0)");
         int tableRef = files.objref();
-        List<StreamFd> fds = new ArrayList<>(Math.min(files.nfds(), 1024));
+        List<StreamFd> fds = new ArrayList<>(Math.min(files.nfds(), 4096));
         int prevFd = -1;
         for (int i = 0; i < files.nfds(); i++) {
-            next(in, "FD_ENT " + (i + 1) + " of " + files.nfds() + " of pid " + pid);
+            // labels are constants: building a string per record costs more than parsing it
+            next(in, "FD_ENT", pid);
             long fdAt = in.recordOffset();
             FdEntry e = FdEntRecord.read(in);
             in.expectParent(tableRef, "the FILES objref of this task");
@@ -115,10 +116,10 @@ public final class HostStreamParser {
                 throw in.error(FdEntRecord.OFF_FD, "fd", "fd " + e.fd() + " after fd " + prevFd + ": fds must ascend");
             }
             prevFd = e.fd();
-            next(in, "FD_DATA of fd " + e.fd());
+            next(in, "FD_DATA", pid);
             FdDataRecord data = FdDataRecord.read(in, options.strictV13());
             in.expectParent(e.objref(), "the objref of the FD_ENT before");
-            next(in, "FNAME of fd " + e.fd());
+            next(in, "FNAME", pid);
             RawBytes path = FnameRecord.read(in);
             OpenFile file = data.toOpenFile(e.objref(), path);
             fds.add(new StreamFd(e, file, fdAt));
@@ -127,8 +128,13 @@ public final class HostStreamParser {
     }
 
     private static void next(RecordInput in, String expected) throws IOException {
+        next(in, expected, 0);
+    }
+
+    private static void next(RecordInput in, String expected, int pid) throws IOException {
         if (!CrHdr.read(in)) {
-            throw new StreamFormatException(in.offset(), "stream ends where " + expected + " should follow");
+            throw new StreamFormatException(in.offset(), "stream ends where " + expected + " should follow"
+                    + (pid == 0 ? "" : " (task section of pid " + pid + ")"));
         }
     }
 }

@@ -43,8 +43,11 @@ public final class ObjrefResolver {
             if (s.tableRef() != 0 && !s.fds().isEmpty()) tableSource.putIfAbsent(s.tableRef(), s);
         }
 
-        Map<Integer, Integer> fileRefs = new HashMap<>();   // stream objref -> image objref
-        Map<Integer, OpenFile> firstSeen = new HashMap<>(); // stream objref -> its description
+        int fdTotal = 0;
+        for (TaskSection s : stream.sections()) fdTotal += s.fds().size();
+        int capacity = Math.min(fdTotal, 1 << 22) * 4 / 3 + 16; // sized once: rehashing showed in profiles
+        Map<Integer, Integer> fileRefs = new HashMap<>(capacity);   // stream objref -> image objref
+        Map<Integer, OpenFile> firstSeen = new HashMap<>(capacity); // stream objref -> its description
         Map<Integer, Integer> tableRefs = new HashMap<>();  // stream table ref -> image objref
         Map<Integer, List<FdEntry>> tables = new HashMap<>(); // image table objref -> entries
         TreeMap<Integer, OpenFile> openFiles = new TreeMap<>();
