@@ -63,7 +63,6 @@ public final class AggregatorCore {
     private final DlqSink dlq;
     private final Map<Integer, Reassembler> partitions = new HashMap<>();
     private final AggregatorStats stats = new AggregatorStats();
-    private volatile AggregatorListener listener = AggregatorListener.NONE;
     /** Encoding, validating, hashing and fsyncing run here, off the consumer thread. */
     private final ExecutorService storePool;
     private final int maxPendingImages;
@@ -195,11 +194,6 @@ public final class AggregatorCore {
         return ledger;
     }
 
-    public void setListener(AggregatorListener l) {
-        this.listener = l == null ? AggregatorListener.NONE : l;
-        ledger.onCheckpointFinished(status -> listener.checkpointFinished(status.name()));
-    }
-
     /** Host streams being reassembled over all partitions (consumer thread only). */
     public int openStreams() {
         return partitions.values().stream().mapToInt(Reassembler::openStreams).sum();
@@ -259,7 +253,6 @@ public final class AggregatorCore {
 
     private void recordStored(CompleteStream stream, ImageEntry entry) throws IOException {
         stats.imagesStored++;
-        listener.imageStored();
         stats.imageBytes += entry.sizeBytes();
         stats.fdEntriesStored += entry.fdCount();
         ledger.onStored(stream.key(), entry, store.locationOf(entry.blob()));
@@ -297,7 +290,6 @@ public final class AggregatorCore {
     private void deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
                             String kind, RecordChunk chunk, boolean reencoded) {
         stats.deadLetters++;
-        listener.deadLetter(kind);
         LOG.warn("dead letter from {}-{}@{}: {}", topic, partition, offset, reason);
         dlq.send(new DeadLetter(topic, partition, offset, key, value, reason, kind,
                 chunk == null ? null : chunk.getCheckpointId(), chunk == null ? null : chunk.getHostId(),

@@ -1,6 +1,5 @@
 package io.fleetckpt.cli;
 
-import io.fleetckpt.aggregator.AggregatorListener;
 import io.fleetckpt.aggregator.consume.AggregatorService;
 import io.fleetckpt.aggregator.consume.AggregatorSettings;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
@@ -54,8 +53,8 @@ final class AggregatorCommand implements Callable<Integer> {
         AggregatorSettings s = new AggregatorSettings(base.kafka(), base.topics(), base.groupId(), base.storeDir(), kafka.budget(),
                 new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()), ReassemblyLimits.DEFAULT.maxSequence()),
                 base.format(), base.commitInterval(), base.deadlineGrace());
-        AggregatorService service = new AggregatorService(s);
         try (MetricsEndpoint endpoint = metricsOptions.open("aggregator")) {
+            AggregatorService service = new AggregatorService(s, endpoint.metrics());
             instrument(service, endpoint, s);
             endpoint.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -69,34 +68,18 @@ final class AggregatorCommand implements Callable<Integer> {
                     + ", " + s.topics().records() + " -> " + s.topics().images());
             spec.commandLine().getErr().flush();
             service.run();
-        }
-        if (service.failure() != null) {
-            throw new IllegalStateException("aggregator stopped: " + service.failure().getMessage(), service.failure());
+            if (service.failure() != null) {
+                throw new IllegalStateException("aggregator stopped: " + service.failure().getMessage(), service.failure());
+            }
         }
         return 0;
     }
 
-    /** Metrics and health of one aggregator (also used by {@code local}). */
+    /** Gauges and health checks of one aggregator (also used by {@code local}); counters come from its sinks. */
     static void instrument(AggregatorService service, MetricsEndpoint endpoint, AggregatorSettings s) {
         FleetMetrics m = endpoint.metrics();
         m.bindStreamsInFlight(service::streamsInFlight);
         m.bindConsumerLag(ConsumerLag.of(service::consumerMetrics));
         endpoint.checkKafka(s.kafka()).checkStore(s.storeDir()).checkPolling(service::lastPollMs, Duration.ofSeconds(60));
-        service.listener(new AggregatorListener() {
-            @Override
-            public void imageStored() {
-                m.imageStored();
-            }
-
-            @Override
-            public void deadLetter(String kind) {
-                m.dlqMessage(kind);
-            }
-
-            @Override
-            public void checkpointFinished(String status) {
-                if (!"STORED".equals(status)) m.checkpointFailed(io.fleetckpt.store.CheckpointStatus.valueOf(status));
-            }
-        });
     }
 }

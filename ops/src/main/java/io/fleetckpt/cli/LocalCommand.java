@@ -98,8 +98,9 @@ final class LocalCommand implements Callable<Integer> {
             }
             step("broker at " + broker.bootstrapServers() + ", topics ready");
             AggregatorSettings settings = AggregatorSettings.defaults(kafka, topics, storeDir).withGroupId("fleetckpt-aggregator-local");
-            AggregatorService aggregator = new AggregatorService(settings);
-            try (MetricsEndpoint endpoint = metricsOptions.open("local");
+            MetricsEndpoint endpoint = metricsOptions.open("local");
+            AggregatorService aggregator = new AggregatorService(settings, endpoint.metrics());
+            try (endpoint;
                  LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
                  AgentRuntime agent = new AgentRuntime(kafka, topics, ChunkBudget.DEFAULT, hostId, capturer, FormatOptions.DEFAULT);
                  SampleProcessTree sample = target == null ? SampleProcessTree.start() : null) {

@@ -2,7 +2,12 @@ package io.fleetckpt.aggregator.consume;
 
 import io.fleetckpt.aggregator.AggregatorCore;
 import io.fleetckpt.aggregator.AggregatorStats;
+import io.fleetckpt.aggregator.dlq.DlqSink;
 import io.fleetckpt.aggregator.dlq.KafkaDlqSink;
+import io.fleetckpt.aggregator.metered.MeteredDlqSink;
+import io.fleetckpt.aggregator.metered.MeteredEventSink;
+import io.fleetckpt.aggregator.storing.EventSink;
+import io.fleetckpt.metrics.FleetMetrics;
 import io.fleetckpt.messages.codec.MessageCodec;
 import io.fleetckpt.store.FileSystemImageStore;
 import io.fleetckpt.store.ImageStore;
@@ -76,6 +81,11 @@ public final class AggregatorService implements AutoCloseable {
     private int recordsPartitions = -1;
 
     public AggregatorService(AggregatorSettings settings) throws IOException {
+        this(settings, null);
+    }
+
+    /** @param metrics counts stored images, failed checkpoints and dead letters; null for none */
+    public AggregatorService(AggregatorSettings settings, FleetMetrics metrics) throws IOException {
         this.settings = settings;
         this.store = new FileSystemImageStore(settings.storeDir());
         MessageCodec codec = new MessageCodec(settings.budget().maxAcceptedMessageBytes());
@@ -92,7 +102,10 @@ public final class AggregatorService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.core = new AggregatorCore(store, events, new KafkaDlqSink(producer, settings.topics().dlq()),
+        EventSink eventSink = metrics == null ? events : new MeteredEventSink(events, metrics);
+        DlqSink dlq = new KafkaDlqSink(producer, settings.topics().dlq());
+        if (metrics != null) dlq = new MeteredDlqSink(dlq, metrics);
+        this.core = new AggregatorCore(store, eventSink, dlq,
                 settings.topics().records(), settings.topics().control(), settings.limits(), settings.format(), codec,
                 System::currentTimeMillis, storePool, MAX_PENDING_IMAGES);
     }
@@ -224,12 +237,6 @@ public final class AggregatorService implements AutoCloseable {
 
     public AggregatorStats stats() {
         return core.stats();
-    }
-
-    /** Set before {@link #start()}: told about stored images, dead letters and finished checkpoints. */
-    public AggregatorService listener(io.fleetckpt.aggregator.AggregatorListener l) {
-        core.setListener(l);
-        return this;
     }
 
     /** Host streams being reassembled, as of the last poll (any thread). */

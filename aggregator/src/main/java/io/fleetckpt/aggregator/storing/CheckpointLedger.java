@@ -53,7 +53,6 @@ public final class CheckpointLedger {
     };
     private final Set<String> dirty = new LinkedHashSet<>();
     private final List<Object> pendingEvents = new ArrayList<>();
-    private java.util.function.Consumer<CheckpointStatus> finishedListener = s -> { };
 
     private static final class Entry {
         CheckpointManifest manifest;
@@ -68,11 +67,6 @@ public final class CheckpointLedger {
         this.store = store;
         this.events = events;
         this.clock = clock;
-    }
-
-    /** Told each final checkpoint status as it is decided (before it is flushed). */
-    public void onCheckpointFinished(java.util.function.Consumer<CheckpointStatus> l) {
-        this.finishedListener = l;
     }
 
     public void onRequest(CheckpointRequest r) throws IOException {
@@ -229,7 +223,6 @@ public final class CheckpointLedger {
                 .setStatus(ImageStatus.valueOf(status.name())).setManifestLocation(store.manifestLocation(checkpointId))
                 .setHosts(outcomes).setEventTimeMs(now).build());
         LOG.info("checkpoint {} {} at {}", checkpointId, status, Instant.ofEpochMilli(now));
-        finishedListener.accept(status);
     }
 
     private ImageEvent failedEvent(String checkpointId, String hostId, String reason) {
