@@ -256,6 +256,22 @@ class AggregatorCoreTest {
     }
 
     @Test
+    void revokedPartitionStateIsDroppedAndRebuiltFromTheCommittedOffset() throws IOException {
+        List<Msg> msgs = StreamMessages.publish("ck-7", "h", "run-1", SimulatedHost.image(6, 2, 80));
+        AggregatorCore core = core(dir);
+        core.onControl(0, 0, null, StreamMessages.request("ck-7", FAR, "h"));
+        feed(core, msgs.subList(0, 2), 50);
+        assertEquals(50, core.safeOffset(0, 52));
+        core.revoke(0);
+        assertEquals(0, core.bufferedBytes());
+        assertEquals(52, core.safeOffset(0, 52), "nothing of the partition is held any more");
+        // the new owner starts at the committed offset (50) and sees the whole stream
+        feed(core, msgs, 50);
+        core.flush();
+        assertEquals(CheckpointStatus.STORED, new FileSystemImageStore(dir).readManifest("ck-7").orElseThrow().status());
+    }
+
+    @Test
     void bytesThatAreNotOurAvroAreDeadLetteredAndNothingStops() throws IOException {
         AggregatorCore core = core(dir);
         byte[] junk = "hello, not avro".getBytes();
