@@ -2,37 +2,58 @@ package io.fleetckpt.aggregator.resolve;
 
 import io.fleetckpt.aggregator.reassemble.CompleteStream;
 import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.format.ImageWriter;
 import io.fleetckpt.format.model.Image;
+import io.fleetckpt.format.model.Task;
 
 import java.io.IOException;
 
-/** The resolve stage: a verified host stream in, the image model out (parse, then objrefs). */
+/**
+ * The resolve stage: a verified host stream in, the image's bytes out. Streams already in image
+ * order (the agent's) take the copying fast path; any other order goes through the model: parse,
+ * resolve objrefs, encode. Both give the same bytes for the same stream content.
+ */
 public final class StreamResolver {
+    private final FormatOptions options;
+    private final InOrderTranscoder fast;
     private final HostStreamParser parser;
     private final ObjrefResolver resolver = new ObjrefResolver();
 
     public StreamResolver(FormatOptions options) {
+        this.options = options;
+        this.fast = new InOrderTranscoder(options);
         this.parser = new HostStreamParser(options);
     }
 
     /**
      * @throws io.fleetckpt.format.ImageFormatException a record breaks the kernel format
      * @throws StreamFormatException                     the records do not make one image
+     * @throws IllegalArgumentException                  the image cannot be written (e.g. strict v13)
      */
-    public Image resolve(CompleteStream stream) throws IOException {
-        ParsedStream parsed = parser.parse(stream);
-        Image image = resolver.resolve(parsed);
-        if (stream.totals().getTasks() != parsed.sections().size() || stream.totals().getFds() != parsedFds(parsed)) {
+    public EncodedImage resolve(CompleteStream stream) throws IOException {
+        EncodedImage image = fast.transcode(stream);
+        if (image == null) image = encode(resolveModel(stream));
+        if (stream.totals().getTasks() != image.tasks() || stream.totals().getFds() != image.fds()) {
             throw new StreamFormatException(-1, "END totals say " + stream.totals().getTasks() + " tasks and "
-                    + stream.totals().getFds() + " fds, the task sections hold " + parsed.sections().size()
-                    + " tasks and " + parsedFds(parsed) + " fds");
+                    + stream.totals().getFds() + " fds, the task sections hold " + image.tasks() + " tasks and "
+                    + image.fds() + " fds");
         }
         return image;
     }
 
-    private static long parsedFds(ParsedStream p) {
-        long n = 0;
-        for (TaskSection s : p.sections()) n += s.fds().size();
-        return n;
+    /** The general path alone (tests compare it with the fast path). */
+    public Image resolveModel(CompleteStream stream) throws IOException {
+        return resolver.resolve(parser.parse(stream));
+    }
+
+    public EncodedImage encode(Image image) {
+        // FD_ENT records: a shared table's entries are written once, under its first task
+        java.util.Set<Integer> tables = new java.util.HashSet<>();
+        long fdEnts = 0;
+        for (Task t : image.tasks()) {
+            if (t.tableRef() == 0 || tables.add(t.tableRef())) fdEnts += t.fds().size();
+        }
+        return new EncodedImage(ImageWriter.toBytes(image, options), image.tasks().size(), fdEnts,
+                image.openFiles().size(), tables.size());
     }
 }

@@ -1,12 +1,10 @@
 package io.fleetckpt.aggregator.storing;
 
 import io.fleetckpt.aggregator.reassemble.CompleteStream;
+import io.fleetckpt.aggregator.resolve.EncodedImage;
 import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.format.ImageEvent;
 import io.fleetckpt.format.ImageReader;
-import io.fleetckpt.format.ImageWriter;
-import io.fleetckpt.format.model.Image;
-import io.fleetckpt.format.model.Task;
 import io.fleetckpt.messages.StreamTotals;
 import io.fleetckpt.store.ImageEntry;
 import io.fleetckpt.store.ImageStore;
@@ -15,9 +13,9 @@ import io.fleetckpt.store.StoredBlob;
 import java.io.IOException;
 
 /**
- * The store-writing stage: encodes the image, reads it back with the validating reader (an
- * image we could not read must never be stored), then stores it as a content-addressed blob.
- * The same model always encodes to the same bytes, so re-delivery stores nothing new.
+ * The store-writing stage: reads the image back with the validating reader (an image we could
+ * not read must never be stored), then stores it as a content-addressed blob. The same stream
+ * always resolves to the same bytes, so re-delivery stores nothing new.
  */
 public final class ImageStorer {
     private final ImageStore store;
@@ -30,10 +28,10 @@ public final class ImageStorer {
 
     /**
      * Reads the encoded image back with the validating reader (streaming, no model built) and
-     * checks it holds what the model held.
+     * checks it holds what the resolver said it holds.
      */
-    private void validate(CompleteStream stream, Image image, byte[] bytes) {
-        ImageReader r = new ImageReader(bytes, options);
+    private void validate(CompleteStream stream, EncodedImage image) {
+        ImageReader r = new ImageReader(image.bytes(), options);
         int tasks = 0;
         try {
             ImageEvent ev;
@@ -42,22 +40,19 @@ public final class ImageStorer {
             throw new IllegalArgumentException(stream.key() + ": the image written from this stream does not validate: "
                     + e.getMessage(), e);
         }
-        long tables = image.tasks().stream().mapToInt(Task::tableRef).filter(t -> t != 0).distinct().count();
-        if (tasks != image.tasks().size() || r.fdCount() != image.fdCount() || r.objrefCount() != image.openFiles().size() + tables) {
-            // the writer and reader disagree: a codec bug, never the agent's fault
+        if (tasks != image.tasks() || r.fdCount() != image.fds() || r.objrefCount() != image.openFiles() + image.tables()) {
+            // the resolver and the reader disagree: our bug, never the agent's fault
             throw new IllegalStateException(stream.key() + ": the encoded image reads back as " + tasks + " tasks, "
-                    + r.fdCount() + " fds, " + r.objrefCount() + " objrefs; written: " + image.tasks().size() + ", "
-                    + image.fdCount() + ", " + (image.openFiles().size() + tables));
+                    + r.fdCount() + " fds, " + r.objrefCount() + " objrefs; resolved: " + image);
         }
     }
 
-    public ImageEntry store(CompleteStream stream, Image image) throws IOException {
-        byte[] bytes = ImageWriter.toBytes(image, options);
-        validate(stream, image, bytes);
-        StoredBlob blob = store.putBlob(bytes);
+    public ImageEntry store(CompleteStream stream, EncodedImage image) throws IOException {
+        validate(stream, image);
+        StoredBlob blob = store.putBlob(image.bytes());
         StreamTotals t = stream.totals();
-        return new ImageEntry(blob.sha256(), blob.sizeBytes(), blob.path(), image.tasks().size(), image.fdCount(),
-                image.openFiles().size(), t.getCapturedAtMs(), t.getFrozen(), Math.max(0, t.getFrozenWindowUs()),
+        return new ImageEntry(blob.sha256(), blob.sizeBytes(), blob.path(), image.tasks(), image.fds(),
+                image.openFiles(), t.getCapturedAtMs(), t.getFrozen(), Math.max(0, t.getFrozenWindowUs()),
                 stream.agentRunId(), t.getPartialReason());
     }
 }
