@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "Checkpoint the open-file tables of processes across a fleet of Linux hosts.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                BenchCommand.class,
+                CaptureCommand.class,
                 // each command class registers here, one line each
                 TopicsCommand.class,
                 AgentCommand.class,
@@ -21,6 +24,8 @@ import picocli.CommandLine.Command;
                 ImagesCommand.class,
                 PullCommand.class,
                 RestoreCommand.class,
+                AggregatorCommand.class,
+                LocalCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
