@@ -189,21 +189,25 @@ public final class Capturer implements AutoCloseable {
         Map<Integer, List<TaskError>> errors = new LinkedHashMap<>();
         List<TaskFds> input = new ArrayList<>();
         for (TaskScan s : scans.values()) {
-            if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
-            else errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
+            // An empty or failed table may just mean the process exited (a zombie has no fds):
+            // say so rather than report a short table or fd-level noise.
+            boolean suspicious = !s.complete() || s.fds().isEmpty();
+            if (suspicious && exited(s.pid())) {
+                errors.put(s.pid(), new ArrayList<>(List.of(TaskError.task(s.pid(), TaskError.Kind.EXITED,
+                        "process exited during the capture"))));
+            } else if (s.complete()) {
+                input.add(new TaskFds(s.pid(), s.fds()));
+            } else {
+                errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
+            }
         }
         OfdResolver.Result shared = new OfdResolver(sys, workers, helpers, keyOnPos).resolve(input);
         for (KcmpFailure f : shared.failures()) {
-            errors.computeIfAbsent(f.pid(), x -> new ArrayList<>()).add(new TaskError(f.pid(), f.fd(),
-                    f.errno() == io.fleetckpt.agent.sys.Errno.EBADF ? TaskError.Kind.FD_CLOSED : TaskError.Kind.IO, f.what()));
-        }
-        // A table read from a task that exited meanwhile is empty or stale: check each is alive.
-        for (TaskFds t : input) {
-            ProcStat st = ProcStat.read(t.pid());
-            if (st == null || st.gone()) {
-                errors.computeIfAbsent(t.pid(), x -> new ArrayList<>()).add(TaskError.task(t.pid(), TaskError.Kind.EXITED,
-                        "process exited during the capture"));
-            }
+            TaskError e = exited(f.pid())
+                    ? TaskError.task(f.pid(), TaskError.Kind.EXITED, "process exited during the capture")
+                    : new TaskError(f.pid(), f.fd(), f.errno() == io.fleetckpt.agent.sys.Errno.EBADF
+                    ? TaskError.Kind.FD_CLOSED : TaskError.Kind.IO, f.what());
+            errors.computeIfAbsent(f.pid(), x -> new ArrayList<>()).add(e);
         }
         ph.share += System.nanoTime() - s0;
         ph.kcmpCalls += shared.kcmpCalls();
@@ -272,6 +276,11 @@ public final class Capturer implements AutoCloseable {
         sys.kcmp(self, self, Syscalls.KCMP_FILES, 0, 0);
         ProcStat.read(self);
         warm = true;
+    }
+
+    private static boolean exited(int pid) throws IOException {
+        ProcStat st = ProcStat.read(pid);
+        return st == null || st.gone();
     }
 
     private synchronized ExecutorService workers(int threads) {
