@@ -97,6 +97,35 @@ class FreezeTest {
     }
 
     @Test
+    void cgroupV1FreezerWhenThereIsNoV2() throws Exception {
+        assumeRoot();
+        CgroupMounts m = CgroupMounts.detect();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.v1Freezer() != null, "no v1 freezer mounted");
+        try (Fixture f = Fixture.start("many", "30")) {
+            String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system(), new CgroupMounts(null, m.v1Freezer()))) {
+                r = c.capture(request(tempDir("state"), new Selector.Pid(f.pid)));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(FreezeMethod.CGROUP_V1, r.method());
+            assertEquals(30, task(r, f.pid).fds().size());
+            assertEquals(before, Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")), "back in its freezer cgroup");
+            f.closeFd(5);
+        }
+    }
+
+    @Test
+    void notACgroupIsNamed() throws Exception {
+        assumeRoot();
+        try (Capturer c = new Capturer(Syscalls.system())) {
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Cgroup("/tmp")));
+            assertEquals(1, r.errors().size());
+            assertEquals("no such cgroup: /tmp", r.errors().get(0).what());
+        }
+    }
+
+    @Test
     void sigstopFallbackNeverResumesWhatWasStopped() throws Exception {
         assumeRoot();
         Syscalls sys = Syscalls.system();
