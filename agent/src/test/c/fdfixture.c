@@ -1,6 +1,7 @@
 /*
  * Test fixture for the capture tests: sets up fd tables with known shapes, prints what it made,
- * then waits on stdin ("close N" closes fd N; EOF ends it) while a test captures it.
+ * then waits on stdin ("close N" closes fd N, "fork" forks a child that pauses; EOF ends it)
+ * while a test captures it.
  *
  *   fdfixture zoo DIR      parent + forked child holding every kind of fd the tests name
  *   fdfixture many N       a table of N fds of a few kinds (dups, /dev/null, pipes, socketpairs, files)
@@ -68,7 +69,10 @@ static void fill(int fd, int n) {
     }
 }
 
-/* Serves "close N" lines from stdin until EOF. */
+static pid_t forked[64];
+static int nforked;
+
+/* Serves "close N" and "fork" lines from stdin until EOF; then ends what it forked. */
 static void serve(void) {
     char line[64];
     fflush(stdout);
@@ -77,8 +81,19 @@ static void serve(void) {
         if (sscanf(line, "close %d", &n) == 1) {
             close(n);
             printf("closed %d\n", n);
-            fflush(stdout);
+        } else if (!strncmp(line, "fork", 4) && nforked < 64) {
+            pid_t c = fork();
+            if (c == 0) {
+                for (;;) pause();
+            }
+            forked[nforked++] = c;
+            printf("forked %d\n", c);
         }
+        fflush(stdout);
+    }
+    for (int i = 0; i < nforked; i++) {
+        kill(forked[i], SIGKILL);
+        waitpid(forked[i], NULL, 0);
     }
 }
 

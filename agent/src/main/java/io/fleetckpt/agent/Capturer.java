@@ -99,6 +99,7 @@ public final class Capturer implements AutoCloseable {
                     method = fz.method();
                     alreadyFrozen = fz.alreadyFrozen();
                     freezeNs = fz.freezeNanos();
+                    sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
                     core = scanAndShare(sel, workers, helpers, true, ph, req.listener());
                 } finally {
@@ -276,6 +277,41 @@ public final class Capturer implements AutoCloseable {
         sys.kcmp(self, self, Syscalls.KCMP_FILES, 0, 0);
         ProcStat.read(self);
         warm = true;
+    }
+
+    /**
+     * Processes that joined the selection while it was being frozen: forks of --tree processes
+     * (now in the agent's cgroup) and anything now in a selected cgroup. They are frozen too.
+     */
+    private Map<Integer, ProcStat> forkedWhileFreezing(Selection sel, FrozenSet fz) throws IOException {
+        Map<Integer, ProcStat> late = new HashMap<>();
+        if (sel.treePids().isEmpty() && sel.cgroups().isEmpty()) return late;
+        java.util.Set<Integer> known = new java.util.HashSet<>(sel.pids());
+        for (int p : fz.inPlaceMembers()) {
+            if (known.contains(p) || p == self) continue;
+            ProcStat st = ProcStat.read(p);
+            if (st != null && !st.gone()) late.put(p, st);
+        }
+        Map<Integer, ProcStat> candidates = new HashMap<>();
+        for (int p : fz.ownMembers()) {
+            if (known.contains(p) || late.containsKey(p)) continue;
+            ProcStat st = ProcStat.read(p);
+            if (st != null && !st.gone()) candidates.put(p, st);
+        }
+        java.util.Set<Integer> tree = new java.util.HashSet<>(sel.treePids());
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (var it = candidates.values().iterator(); it.hasNext(); ) {
+                ProcStat st = it.next();
+                if (tree.contains(st.ppid())) {
+                    tree.add(st.pid());
+                    late.put(st.pid(), st);
+                    it.remove();
+                    grew = true;
+                }
+            }
+        }
+        return late;
     }
 
     private static boolean exited(int pid) throws IOException {

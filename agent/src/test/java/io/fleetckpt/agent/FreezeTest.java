@@ -116,6 +116,63 @@ class FreezeTest {
     }
 
     @Test
+    void treeChildForkedAfterSelectionIsFrozenAndCaptured() throws Exception {
+        assumeRoot();
+        try (Fixture f = Fixture.start("many", "40")) {
+            int[] child = {0};
+            CaptureListener forkNow = (phase, pids) -> {
+                if (phase == CaptureListener.Phase.SELECTED) {
+                    try {
+                        child[0] = f.fork();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                r = c.capture(request(tempDir("state"), new Selector.Tree(f.pid)).withListener(forkNow));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(List.of(f.pid, child[0]), r.tasks().stream().map(t -> t.pid()).toList(), "the late child is in the TREE");
+            assertEquals(task(r, f.pid).fds().stream().map(x -> x.objref()).toList(),
+                    task(r, child[0]).fds().stream().map(x -> x.objref()).toList(), "it shares every description");
+            assertFalse(Files.readString(Path.of("/proc", Integer.toString(child[0]), "cgroup")).contains("fleetckpt-"),
+                    "moved back out of the agent's cgroup");
+        }
+    }
+
+    @Test
+    void processJoiningASelectedCgroupIsCaptured() throws Exception {
+        assumeRoot();
+        Path cg = userCgroup("joining");
+        Path root = CgroupMounts.detect().v2();
+        try (Fixture f = Fixture.start("many", "12")) {
+            Files.writeString(cg.resolve("cgroup.procs"), Integer.toString(f.pid));
+            int[] child = {0};
+            CaptureListener forkNow = (phase, pids) -> {
+                if (phase == CaptureListener.Phase.SELECTED) {
+                    try {
+                        child[0] = f.fork();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                r = c.capture(request(tempDir("state"), new Selector.Cgroup(cg.toString())).withListener(forkNow));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(2, r.tasks().size());
+            assertEquals(12, task(r, child[0]).fds().size());
+            for (String p : Files.readAllLines(cg.resolve("cgroup.procs"))) Files.writeString(root.resolve("cgroup.procs"), p);
+        } finally {
+            Files.deleteIfExists(cg);
+        }
+    }
+
+    @Test
     void notACgroupIsNamed() throws Exception {
         assumeRoot();
         try (Capturer c = new Capturer(Syscalls.system())) {

@@ -2,6 +2,7 @@ package io.fleetckpt.agent.freeze;
 
 import io.fleetckpt.agent.select.ProcStat;
 import io.fleetckpt.agent.select.Selection;
+import io.fleetckpt.agent.select.TaskSelector;
 import io.fleetckpt.agent.sys.Syscalls;
 
 import java.io.IOException;
@@ -143,6 +144,7 @@ public final class Freezer {
                     }
                 }
             }
+            if (own != null && !sel.treePids().isEmpty()) followForks(sel, kind, own, movedFrom, ledger);
             for (int i = 0; i < inPlace.size(); i++) controls.add(inPlaceKinds.get(i).open(inPlace.get(i)));
             if (own != null) controls.add(kind.open(own));
             set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
@@ -157,6 +159,35 @@ public final class Freezer {
             if (set == null) set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
             set.thaw();
             throw e;
+        }
+    }
+
+    /**
+     * A --tree process may fork between selection and the move into the agent's cgroup; such a
+     * child stays outside and would run on. Its children are moved in too (a child forked after
+     * the move is in the cgroup already); the capture picks them up once frozen.
+     */
+    private void followForks(Selection sel, CgroupFreezer kind, Path own, Map<Integer, Path> movedFrom,
+                             FreezeLedger ledger) throws IOException {
+        Set<Integer> tree = new java.util.HashSet<>(sel.treePids());
+        tree.retainAll(movedFrom.keySet());
+        for (int round = 0; round < 16; round++) {
+            List<Integer> fresh = new ArrayList<>();
+            for (int kid : TaskSelector.childrenOf(tree)) if (!tree.contains(kid) && kid != self) fresh.add(kid);
+            if (fresh.isEmpty()) return;
+            for (int kid : fresh) {
+                tree.add(kid);
+                Path from = kind == CgroupFreezer.V2 ? mounts.v2CgroupOf(kid) : mounts.v1FreezerCgroupOf(kid);
+                if (from == null || from.equals(own)) continue;
+                ledger.moved(kid, startTime(kid), from.resolve("cgroup.procs"));
+                ledger.flush();
+                try {
+                    kind.move(kid, own);
+                    movedFrom.put(kid, from);
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
         }
     }
 

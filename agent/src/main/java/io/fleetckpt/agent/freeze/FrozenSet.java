@@ -68,6 +68,18 @@ public final class FrozenSet implements AutoCloseable {
         return List.copyOf(alreadyFrozen);
     }
 
+    /** Processes now in the agent's own cgroup (the moved ones and whatever they forked). */
+    public List<Integer> ownMembers() throws IOException {
+        return ownCgroup == null ? List.of() : CgroupMounts.procsUnder(ownCgroup);
+    }
+
+    /** Processes now in the selected cgroups frozen in place (forks included). */
+    public List<Integer> inPlaceMembers() throws IOException {
+        List<Integer> all = new ArrayList<>();
+        for (CgroupFreezer.Control c : controls) if (!c.dir().equals(ownCgroup)) all.addAll(CgroupMounts.procsUnder(c.dir()));
+        return all;
+    }
+
     /** Time from the first freeze request until every task was frozen. */
     public long freezeNanos() {
         return frozenNanos - startNanos;

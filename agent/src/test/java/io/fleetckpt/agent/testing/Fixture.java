@@ -91,6 +91,15 @@ public final class Fixture implements AutoCloseable {
         if (line == null || !line.equals("closed " + fd)) throw new IOException("fixture answered " + line);
     }
 
+    /** Asks the fixture to fork a child (that only pauses); returns the child's pid. */
+    public int fork() throws IOException {
+        in.write("fork\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        String line = out.readLine();
+        if (line == null || !line.startsWith("forked ")) throw new IOException("fixture answered " + line);
+        return Integer.parseInt(line.substring(7).trim());
+    }
+
     /** Runs an oracle mode of the fixture binary and returns its output lines. */
     public static List<String> oracle(String input, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
