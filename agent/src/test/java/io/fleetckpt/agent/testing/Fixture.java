@@ -62,7 +62,7 @@ public final class Fixture implements AutoCloseable {
         Path bin = Path.of("target/fdfixture").toAbsolutePath();
         boolean gcc = Files.isExecutable(Path.of("/usr/bin/gcc")) || Files.isExecutable(Path.of("/usr/local/bin/gcc"));
         Assumptions.assumeTrue(gcc, "gcc is missing: the capture tests need it to build their fixture (run scripts/install-deps.sh)");
-        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", bin.toString(), src.toString())
+        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-pthread", "-o", bin.toString(), src.toString())
                 .redirectErrorStream(true).start();
         String msg = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (cc.waitFor() != 0) throw new IOException("gcc failed: " + msg);
