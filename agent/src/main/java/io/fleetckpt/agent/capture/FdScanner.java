@@ -35,10 +35,6 @@ public final class FdScanner {
         this.helpers = pool == null ? 0 : helpers;
     }
 
-    public static FdScanner singleThreaded(Syscalls sys) {
-        return new FdScanner(sys, null, 0);
-    }
-
     /** @return one scan per pid, in the order given */
     public Map<Integer, TaskScan> scan(List<Integer> pids) {
         FdLister lister = new FdLister(sys);
