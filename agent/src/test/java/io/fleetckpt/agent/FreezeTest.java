@@ -115,20 +115,25 @@ class FreezeTest {
         }
     }
 
+    /** Makes the fixture fork right after the selection was made, before anything is frozen. */
+    private static CaptureListener forkAfterSelection(Fixture f, int[] child) {
+        return (phase, pids) -> {
+            if (phase == CaptureListener.Phase.SELECTED) {
+                try {
+                    child[0] = f.fork();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
     @Test
     void treeChildForkedAfterSelectionIsFrozenAndCaptured() throws Exception {
         assumeRoot();
         try (Fixture f = Fixture.start("many", "40")) {
             int[] child = {0};
-            CaptureListener forkNow = (phase, pids) -> {
-                if (phase == CaptureListener.Phase.SELECTED) {
-                    try {
-                        child[0] = f.fork();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            };
+            CaptureListener forkNow = forkAfterSelection(f, child);
             CaptureResult r;
             try (Capturer c = new Capturer(Syscalls.system())) {
                 r = c.capture(request(tempDir("state"), new Selector.Tree(f.pid)).withListener(forkNow));
@@ -150,15 +155,7 @@ class FreezeTest {
         try (Fixture f = Fixture.start("many", "12")) {
             Files.writeString(cg.resolve("cgroup.procs"), Integer.toString(f.pid));
             int[] child = {0};
-            CaptureListener forkNow = (phase, pids) -> {
-                if (phase == CaptureListener.Phase.SELECTED) {
-                    try {
-                        child[0] = f.fork();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            };
+            CaptureListener forkNow = forkAfterSelection(f, child);
             CaptureResult r;
             try (Capturer c = new Capturer(Syscalls.system())) {
                 r = c.capture(request(tempDir("state"), new Selector.Cgroup(cg.toString())).withListener(forkNow));
