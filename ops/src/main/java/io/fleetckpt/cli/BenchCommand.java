@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
         subcommands = {
                 CodecBenchCommand.class,
                 BenchPipelineCommand.class,
+                io.fleetckpt.cli.bench.BenchCaptureCommand.class,
                 // other benchmarks register here, one line each
         },
         exitCodeListHeading = "%nExit codes:%n",
