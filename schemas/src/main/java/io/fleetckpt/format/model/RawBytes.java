@@ -44,6 +44,14 @@ public final class RawBytes implements Comparable<RawBytes> {
         System.arraycopy(bytes, 0, dst, offset, bytes.length);
     }
 
+    /** Index of the first {@code b}, or -1 (the writers look for NUL before writing a name). */
+    public int indexOf(byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) return i;
+        }
+        return -1;
+    }
+
     public boolean endsWith(byte[] suffix) {
         if (suffix.length > bytes.length) return false;
         return Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
