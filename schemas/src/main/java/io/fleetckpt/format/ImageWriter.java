@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -82,10 +81,19 @@ public final class ImageWriter implements AutoCloseable {
     public static void write(Image image, OutputStream out, FormatOptions options) throws IOException {
         ImageWriter w = new ImageWriter(out, options);
         w.writeHeader(image.header(), image.tasks().stream().map(Task::info).toList());
-        // a hash lookup instead of the model's sorted map: a tree walk per open file costs more
-        // than encoding it
-        Map<Integer, OpenFile> byRef = new HashMap<>(image.openFiles());
-        IntFunction<OpenFile> lookup = byRef::get;
+        // an unboxed hash index instead of the model's sorted map: a tree walk (or a boxed
+        // HashMap copy) per open file costs more than encoding it
+        OpenFile[] files = new OpenFile[image.openFiles().size()];
+        IntIntMap index = new IntIntMap(files.length);
+        int n = 0;
+        for (Map.Entry<Integer, OpenFile> e : image.openFiles().entrySet()) {
+            files[n++] = e.getValue();
+            index.put(e.getKey(), n);
+        }
+        IntFunction<OpenFile> lookup = ref -> {
+            int i = index.get(ref);
+            return i == IntIntMap.MISSING ? null : files[i - 1];
+        };
         for (Task t : image.tasks()) w.writeTask(t, lookup);
         w.finish();
     }

@@ -38,9 +38,8 @@ public final class FnameRecord {
         int p = in.payloadIndex();
         int last = p + len - 1;
         if (b[last] != 0) throw in.error(len - 1, "path", "not NUL-terminated");
-        for (int i = p; i < last; i++) {
-            if (b[i] == 0) throw in.error(i - p, "path", "NUL byte inside the name at index " + (i - p));
-        }
+        int nul = RawBytes.indexOf(b, p, last, (byte) 0);
+        if (nul >= 0) throw in.error(nul - p, "path", "NUL byte inside the name at index " + (nul - p));
         return len - 1;
     }
 
