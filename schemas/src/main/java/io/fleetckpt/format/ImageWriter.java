@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  * (and shared-table refs) are identities; the image gets them renumbered from 1 in first-seen
  * order, so reading an image back gives objrefs in that order. A model that cannot be written
  * (fds not ascending, unknown objref, a name with a NUL, an extension under strict v13) is an
- * {@link IllegalArgumentException} naming task and fd.
+ * {@link IllegalArgumentException} naming task and fd; the writer is unusable after it (part of
+ * the task may be buffered), so discard the image.
  */
 public final class ImageWriter implements AutoCloseable {
     private static final int BUFFER = 256 * 1024;
