@@ -15,10 +15,17 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InspectCommand.class,
                 BenchCommand.class,
+                CaptureCommand.class,
                 // each command class registers here, one line each
+                TopicsCommand.class,
+                AgentCommand.class,
+                CheckpointCommand.class,
+                TailCommand.class,
                 ImagesCommand.class,
                 PullCommand.class,
                 RestoreCommand.class,
+                AggregatorCommand.class,
+                LocalCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

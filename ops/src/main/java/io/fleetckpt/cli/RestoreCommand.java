@@ -33,13 +33,16 @@ import java.util.concurrent.Callable;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         synopsisHeading = "Usage: ",
         customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
-                + " [--unrestorable skip|devnull|fail] [--dry-run] [--json] -- COMMAND [ARGS...]",
+                + " [--unrestorable skip|devnull|fail] [--cloexec-preload LIB] [--dry-run] [--json] -- COMMAND [ARGS...]",
         description = {"",
-                "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task",
-                "with --tree or several --pid). Each open file description is opened once, by path, with its saved",
-                "flags minus O_CREAT/O_TRUNC/O_EXCL, at its saved position, and placed at every fd that shared it,",
-                "across tasks too. No other fd reaches COMMAND. fds saved with close-on-exec are open in COMMAND",
-                "without it (it would close them at the exec into COMMAND) and listed in FLEETCKPT_CLOEXEC_FDS.",
+                "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
+                        + "with --tree or several --pid).",
+                "",
+                "Each open file description is opened once, by path, with its saved flags minus O_CREAT/O_TRUNC/O_EXCL, "
+                        + "at its saved position, and placed at every fd that shared it, across tasks too. No other fd "
+                        + "reaches COMMAND. fds saved with close-on-exec are open in COMMAND without it (it would close "
+                        + "them at the exec into COMMAND) and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark.",
+                "",
                 "The image is untrusted: it is validated whole before anything is opened.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every fd restored exactly (or a dry run)",
@@ -75,6 +78,11 @@ final class RestoreCommand implements Callable<Integer> {
                     + " saved access mode), fail (run no COMMAND if anything cannot be restored exactly)")
     UnrestorablePolicy policy;
 
+    @Option(names = "--cloexec-preload", paramLabel = "LIB",
+            description = "start COMMAND with this fleetckpt_cloexec library preloaded (built from restore/src/main/c): it sets"
+                    + " FD_CLOEXEC again, inside COMMAND before main(), on the fds saved with close-on-exec")
+    Path cloexecPreload;
+
     @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
     boolean dryRun;
 
@@ -96,11 +104,15 @@ final class RestoreCommand implements Callable<Integer> {
             image = readImage(Path.of(command.remove(0)));
         }
         if (command.isEmpty() && !dryRun) throw new CommandLine.ParameterException(cl, "no COMMAND: put it after --");
+        if (cloexecPreload != null && !Files.isRegularFile(cloexecPreload)) {
+            throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + cloexecPreload);
+        }
         List<byte[]> argv = new ArrayList<>();
         for (String a : command) argv.add(a.getBytes(StandardCharsets.UTF_8));
         RestoreOutcome o;
         try {
-            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, System.getenv()));
+            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, System.getenv(),
+                    cloexecPreload));
         } catch (PlanException e) {
             cl.getErr().println("fleetckpt restore: refused: " + e.getMessage());
             return RestoreReport.EXIT_BAD;

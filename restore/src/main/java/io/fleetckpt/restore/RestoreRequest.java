@@ -10,12 +10,20 @@ import java.util.Map;
 /**
  * One restore: which tasks of which image, where paths resolve ({@code root}, null for /), what to
  * do with unrestorable descriptions, and the COMMAND (argv as bytes) each task runs with its table.
+ * {@code cloexecPreload}, when set, is the fleetckpt_cloexec library COMMAND is started with so
+ * that fds saved with close-on-exec get FD_CLOEXEC back inside COMMAND.
  */
 public record RestoreRequest(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
-                             boolean dryRun, List<byte[]> command, Map<String, String> environment) {
+                             boolean dryRun, List<byte[]> command, Map<String, String> environment,
+                             Path cloexecPreload) {
     public RestoreRequest {
         pids = List.copyOf(pids);
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
+    }
+
+    public RestoreRequest(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
+                          boolean dryRun, List<byte[]> command, Map<String, String> environment) {
+        this(image, pids, tree, root, policy, dryRun, command, environment, null);
     }
 }

@@ -39,25 +39,26 @@ public final class Restorer {
         int limit = (int) Math.min(Sys.nofileLimit()[1], 1 << 20);
         RestorePlan plan = new Planner(limit).plan(req.image(), req.pids(), req.tree(), req.root(), req.policy());
         String root = req.root() == null ? null : req.root().toString();
+        boolean preload = req.cloexecPreload() != null;
         if (req.dryRun()) {
-            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), true, false, null, root), List.of());
+            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), true, false, null, root, preload), List.of());
         }
-        int parkBase = plan.maxFd() + 1;
+        java.util.BitSet targets = plan.targetNumbers();
         Map<Integer, OpenedDescription> opened = new HashMap<>();
         try {
             try (PathResolver resolver = PathResolver.open(req.root())) {
-                DescriptionOpener opener = new DescriptionOpener(resolver, parkBase);
+                DescriptionOpener opener = new DescriptionOpener(resolver, targets);
                 for (DescriptionPlan d : plan.descriptions().values()) opened.put(d.objref(), opener.open(d));
             } catch (SysException e) {
                 return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false,
-                        "cannot open the root " + req.root() + ": " + e.getMessage(), root), List.of());
+                        "cannot open the root " + req.root() + ": " + e.getMessage(), root, preload), List.of());
             }
             boolean strict = plan.policy() == UnrestorablePolicy.FAIL;
             if (strict && opened.values().stream().anyMatch(o -> o.status() != FdStatus.RESTORED || !o.warnings().isEmpty())) {
-                return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false, null, root), List.of());
+                return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false, null, root, preload), List.of());
             }
             List<SpawnedTask> spawned = new ArrayList<>();
-            FdTableSpawner spawner = new FdTableSpawner(parkBase);
+            FdTableSpawner spawner = new FdTableSpawner(targets, req.cloexecPreload());
             String error = null;
             for (TaskPlan t : plan.tasks()) {
                 try {
@@ -67,7 +68,7 @@ public final class Restorer {
                     break;
                 }
             }
-            return new RestoreOutcome(plan, report(plan, opened, spawned, false, !spawned.isEmpty(), error, root), spawned);
+            return new RestoreOutcome(plan, report(plan, opened, spawned, false, !spawned.isEmpty(), error, root, preload), spawned);
         } finally {
             for (OpenedDescription o : opened.values()) if (o.placed()) Sys.close(o.fd());
         }
@@ -75,7 +76,7 @@ public final class Restorer {
 
     private static RestoreReport report(RestorePlan plan, Map<Integer, OpenedDescription> opened,
                                         List<SpawnedTask> spawned, boolean dryRun, boolean run, String error,
-                                        String root) {
+                                        String root, boolean preload) {
         Map<Integer, Integer> pids = new HashMap<>();
         for (SpawnedTask s : spawned) pids.put(s.imagePid(), s.pid());
         List<TaskReport> tasks = new ArrayList<>();
@@ -96,7 +97,7 @@ public final class Restorer {
                     why = d.why();
                 }
                 boolean placed = o != null ? o.placed() : d.action() == Action.OPEN || d.action() == Action.PLACEHOLDER;
-                String cloexec = !p.closeOnExec() ? "none" : placed ? "deferred" : "n/a";
+                String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : preload ? "preload" : "deferred";
                 OpenFile f = d.file();
                 fds.add(new FdReport(p.fd(), p.objref(), f.type() == null ? "?" : f.type().shortName, f.path().escaped(),
                         OpenFlags.describe(f.flags() & ~OpenFlags.O_CLOEXEC), f.pos(), p.closeOnExec(), cloexec, status,

@@ -1,5 +1,6 @@
 package io.fleetckpt.restore;
 
+import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.format.model.Image;
 import io.fleetckpt.restore.plan.UnrestorablePolicy;
 import io.fleetckpt.restore.report.FdReport;
@@ -8,7 +9,7 @@ import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.spawn.SpawnedTask;
 import io.fleetckpt.restore.sys.Sys;
 import io.fleetckpt.restore.testing.CPrograms;
-import io.fleetckpt.restore.testing.ProcCapture;
+import io.fleetckpt.restore.testing.AgentCapture;
 import io.fleetckpt.restore.testing.ReportedTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Captures a real process (the holder helper: files at positions, O_APPEND, dups, close-on-exec
+ * Captures a real process with the agent (the holder helper: files at positions, O_APPEND, dups, close-on-exec
  * on one of two dups, a directory, a pipe, a non-blocking file, the same file opened twice, a
  * forked child) and restores it into fdreport, which lists its own fd table; compared fd by fd,
  * with kcmp for sharing inside one restored process and across two.
@@ -70,17 +71,22 @@ class RestoreLiveTest {
 
     private RestoreOutcome restore(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
                                    Path out) throws Exception {
+        return restore(image, pids, tree, root, policy, out, null);
+    }
+
+    private RestoreOutcome restore(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
+                                   Path out, Path preload) throws Exception {
         List<byte[]> cmd = List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
                 out.toString().getBytes(StandardCharsets.UTF_8), "wait".getBytes(StandardCharsets.UTF_8));
         RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, false, cmd,
-                Map.of("PATH", "/usr/bin:/bin")));
+                Map.of("PATH", "/usr/bin:/bin"), preload));
         for (SpawnedTask s : o.spawned()) restored.add(s.pid());
         return o;
     }
 
     @Test
     void restoredTableMatchesTheOriginalFdByFd() throws Exception {
-        Image image = ProcCapture.capture(parent);
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
         Path out = tmp.resolve("report");
         RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.DEVNULL, out);
         ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
@@ -120,7 +126,7 @@ class RestoreLiveTest {
 
     @Test
     void treeRestoreSharesDescriptionsAcrossProcesses() throws Exception {
-        Image image = ProcCapture.capture(parent, child);
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.tree(parent)));
         Path out = tmp.resolve("report");
         RestoreOutcome o = restore(image, List.of(parent), true, null, UnrestorablePolicy.SKIP, out);
         assertEquals(2, o.spawned().size());
@@ -135,6 +141,22 @@ class RestoreLiveTest {
         assertEquals(o.report().tasks().get(1).imagePid(), child);
         assertTrue(Files.exists(Path.of("/proc/" + b + "/fd/13")), "the child's own file is at fd 13");
         assertFalse(Files.exists(Path.of("/proc/" + b + "/fd/8")), "pipes skipped");
+    }
+
+    @Test
+    void preloadLibrarySetsCloseOnExecAgainInsideCommand() throws Exception {
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
+        Path out = tmp.resolve("report");
+        RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.SKIP, out, CPrograms.cloexecPreload());
+        ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
+        assertTrue(got.fds().get(6).cloexec(), "fd 6 had close-on-exec in the original and has it again");
+        assertFalse(got.fds().get(5).cloexec(), "its dup at fd 5 did not and does not");
+        assertEquals(02000000, got.fds().get(6).flags() & 02000000);
+        assertEquals("", got.cloexecEnv(), "the list is consumed, so COMMAND's children do not act on it");
+        assertEquals(0, Sys.kcmpFile(o.spawned().get(0).pid(), o.spawned().get(0).pid(), 5, 6));
+        String env = Files.readString(Path.of("/proc/" + o.spawned().get(0).pid() + "/environ"));
+        assertTrue(env.contains("FLEETCKPT_CLOEXEC_FDS=6"), "exec'd with the list; the library unset it in-process");
+        assertEquals("preload", o.report().tasks().get(0).fds().stream().filter(f -> f.fd() == 6).findFirst().orElseThrow().cloexec());
     }
 
     /** The original's table in fdreport's format, read from /proc (what the restored one must match). */

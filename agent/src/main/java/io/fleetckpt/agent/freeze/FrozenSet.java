@@ -20,12 +20,11 @@ public final class FrozenSet implements AutoCloseable {
     private final CgroupFreezer kind;
     private final Path ownCgroup;
     private final Map<Integer, Path> movedFrom;
-    private final List<Path> frozenInPlace;
-    private final CgroupFreezer inPlaceKinds[];
+    private final List<CgroupFreezer.Control> controls;
     private final List<Integer> stopped;
     private final List<Integer> alreadyFrozen;
     private final FreezeLedger ledger;
-    private final long startNanos;
+    private long startNanos;
     private long frozenNanos;
     private long thawedNanos;
     private boolean thawed;
@@ -33,19 +32,22 @@ public final class FrozenSet implements AutoCloseable {
     private final List<String> thawProblems = new ArrayList<>();
 
     FrozenSet(Syscalls sys, FreezeMethod method, CgroupFreezer kind, Path ownCgroup, Map<Integer, Path> movedFrom,
-              List<Path> frozenInPlace, CgroupFreezer[] inPlaceKinds, List<Integer> stopped, List<Integer> alreadyFrozen,
-              FreezeLedger ledger, long startNanos) {
+              List<CgroupFreezer.Control> controls, List<Integer> stopped, List<Integer> alreadyFrozen, FreezeLedger ledger) {
         this.sys = sys;
         this.method = method;
         this.kind = kind;
         this.ownCgroup = ownCgroup;
         this.movedFrom = movedFrom;
-        this.frozenInPlace = frozenInPlace;
-        this.inPlaceKinds = inPlaceKinds;
+        this.controls = controls;
         this.stopped = stopped;
         this.alreadyFrozen = alreadyFrozen;
         this.ledger = ledger;
-        this.startNanos = startNanos;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** The first freeze request goes out now: the frozen window starts. */
+    void startedAt(long nanos) {
+        startNanos = nanos;
     }
 
     void frozenAt(long nanos) {
@@ -66,6 +68,18 @@ public final class FrozenSet implements AutoCloseable {
         return List.copyOf(alreadyFrozen);
     }
 
+    /** Processes now in the agent's own cgroup (the moved ones and whatever they forked). */
+    public List<Integer> ownMembers() throws IOException {
+        return ownCgroup == null ? List.of() : CgroupMounts.procsUnder(ownCgroup);
+    }
+
+    /** Processes now in the selected cgroups frozen in place (forks included). */
+    public List<Integer> inPlaceMembers() throws IOException {
+        List<Integer> all = new ArrayList<>();
+        for (CgroupFreezer.Control c : controls) if (!c.dir().equals(ownCgroup)) all.addAll(CgroupMounts.procsUnder(c.dir()));
+        return all;
+    }
+
     /** Time from the first freeze request until every task was frozen. */
     public long freezeNanos() {
         return frozenNanos - startNanos;
@@ -84,34 +98,32 @@ public final class FrozenSet implements AutoCloseable {
     public synchronized void thaw() {
         if (thawed) return;
         thawed = true;
-        // Back to their own cgroups while still frozen: each task thaws as it leaves, and no
-        // task can fork into the agent's cgroup in between, so it can be removed afterwards.
-        for (Map.Entry<Integer, Path> e : movedFrom.entrySet()) {
+        for (CgroupFreezer.Control c : controls) {
             try {
-                kind.move(e.getKey(), e.getValue());
+                c.set(false);
             } catch (IOException ex) {
-                if (Files.exists(Path.of("/proc", e.getKey().toString()))) {
-                    thawProblems.add("pid " + e.getKey() + ": could not move back to " + e.getValue() + ": " + ex.getMessage());
-                }
-            }
-        }
-        if (ownCgroup != null) {
-            try {
-                kind.set(ownCgroup, false);
-                removeWithRetry(ownCgroup);
-            } catch (IOException ex) {
-                thawProblems.add("cgroup " + ownCgroup + ": " + ex.getMessage());
-            }
-        }
-        for (int i = 0; i < frozenInPlace.size(); i++) {
-            try {
-                inPlaceKinds[i].set(frozenInPlace.get(i), false);
-            } catch (IOException ex) {
-                thawProblems.add("cgroup " + frozenInPlace.get(i) + ": could not thaw: " + ex.getMessage());
+                thawProblems.add("cgroup " + c.dir() + ": could not thaw: " + ex.getMessage());
             }
         }
         for (int pid : stopped) sys.kill(pid, Syscalls.SIGCONT);
         thawedNanos = System.nanoTime();
+        for (CgroupFreezer.Control c : controls) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing left to do with it
+            }
+        }
+        // After the window: back to their own cgroups (migrations are slow), children forked
+        // meanwhile to their parent's origin, then the agent's cgroup goes.
+        if (ownCgroup != null) {
+            moveEveryoneBack();
+            try {
+                removeWithRetry(ownCgroup);
+            } catch (IOException ex) {
+                thawProblems.add("cgroup " + ownCgroup + ": could not remove: " + ex.getMessage());
+            }
+        }
         if (thawProblems.isEmpty()) {
             try {
                 ledger.clear();
@@ -124,6 +136,38 @@ public final class FrozenSet implements AutoCloseable {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs (or ran) anyway and finds everything thawed
+            }
+        }
+    }
+
+    private void moveEveryoneBack() {
+        for (Map.Entry<Integer, Path> e : movedFrom.entrySet()) {
+            try {
+                kind.move(e.getKey(), e.getValue());
+            } catch (IOException ex) {
+                if (Files.exists(Path.of("/proc", e.getKey().toString()))) {
+                    thawProblems.add("pid " + e.getKey() + ": could not move back to " + e.getValue() + ": " + ex.getMessage());
+                }
+            }
+        }
+        Path fallback = movedFrom.isEmpty() ? null : movedFrom.values().iterator().next();
+        for (int round = 0; round < 5 && fallback != null; round++) {
+            List<Integer> left;
+            try {
+                left = CgroupMounts.procsUnder(ownCgroup);
+            } catch (IOException ex) {
+                return;
+            }
+            if (left.isEmpty()) return;
+            for (int pid : left) {
+                Path to = fallback;
+                try {
+                    io.fleetckpt.agent.select.ProcStat st = io.fleetckpt.agent.select.ProcStat.read(pid);
+                    if (st != null && movedFrom.containsKey(st.ppid())) to = movedFrom.get(st.ppid());
+                    kind.move(pid, to);
+                } catch (IOException ex) {
+                    // exited meanwhile
+                }
             }
         }
     }

@@ -41,6 +41,8 @@ import java.util.zip.CRC32C;
 public final class HostStreamPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(HostStreamPublisher.class);
     private static final int MAX_REASON_CHARS = 2000;
+    /** Ids, counts and totals around the payload: an encode buffer this much larger never regrows. */
+    private static final int ENVELOPE_HINT = 4096;
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -63,6 +65,11 @@ public final class HostStreamPublisher {
      * @throws HostStreamException if any part could not be published; the stream was aborted
      */
     public PublishResult publish(StreamId id, CapturedHost host) throws HostStreamException {
+        return publish(id, host, options);
+    }
+
+    /** As {@link #publish(StreamId, CapturedHost)}, with the request's format options (strict v13). */
+    public PublishResult publish(StreamId id, CapturedHost host, FormatOptions options) throws HostStreamException {
         long t0 = System.nanoTime();
         Stream s = new Stream(id);
         Image image = host.image();
@@ -165,7 +172,7 @@ public final class HostStreamPublisher {
         private void sendChunk(RecordChunk chunk) throws StopSending {
             stopIfFailed();
             long seq = chunk.getSequence();
-            byte[] value = codec.encode(chunk);
+            byte[] value = codec.encode(chunk, chunk.getPayload().remaining() + ENVELOPE_HINT);
             if (value.length > budget.maxMessageBytes()) {
                 tracker.fail(seq, new IllegalStateException(chunk.getKind() + " chunk of " + value.length
                         + " bytes exceeds the message limit of " + budget.maxMessageBytes() + " bytes"));

@@ -10,6 +10,7 @@ import io.fleetckpt.restore.sys.SysException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 import static io.fleetckpt.restore.sys.OpenFlags.*;
@@ -17,18 +18,18 @@ import static io.fleetckpt.restore.sys.OpenFlags.*;
 /**
  * Opens one description as its plan says: by path under the root with the saved flags (never
  * creating or truncating), status flags applied with F_SETFL and read back, seeked to the saved
- * position, type checked against the image, then parked at a number above every target fd.
+ * position, type checked against the image, then kept at a number no restored table uses.
  */
 public final class DescriptionOpener {
     private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
 
     private final PathResolver resolver;
-    private final int parkBase;
+    private final BitSet targets;
 
-    /** @param parkBase lowest fd number the restorer may keep its copies at (above every target fd) */
-    public DescriptionOpener(PathResolver resolver, int parkBase) {
+    /** @param targets the fd numbers of the restored tables: the restorer's copies must stay off them */
+    public DescriptionOpener(PathResolver resolver, BitSet targets) {
         this.resolver = resolver;
-        this.parkBase = parkBase;
+        this.targets = targets;
     }
 
     public OpenedDescription open(DescriptionPlan plan) {
@@ -44,9 +45,11 @@ public final class DescriptionOpener {
         OpenFile f = plan.file();
         int saved = f.flags();
         boolean pathOnly = (saved & O_PATH) != 0;
-        // O_NONBLOCK at open: a path that now names a FIFO or a device must not hang the restorer;
-        // the saved status flags are set exactly with F_SETFL right after.
-        int flags = (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY | (pathOnly ? 0 : O_NONBLOCK);
+        // Status flags are left out of open() and set with F_SETFL right after: O_NONBLOCK at open
+        // keeps a path that now names a FIFO or device from hanging the restorer, and O_DIRECT
+        // where the filesystem refuses it becomes a reported flag difference, not a failed fd.
+        int flags = pathOnly ? (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY
+                : (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY | SETFL_MASK)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
         String where = resolver.describe(plan.relativePath());
         int fd;
         try {
@@ -114,10 +117,21 @@ public final class DescriptionOpener {
         }
     }
 
+    /**
+     * Moves a copy off the target numbers. F_DUPFD_CLOEXEC picks the lowest free number at or
+     * above its argument atomically, so no other thread's fd can be clobbered; a result that is a
+     * target is given back and the search goes on from the next non-target number.
+     */
     private int park(int fd) throws SysException {
-        if (fd >= parkBase) return fd;
+        if (!targets.get(fd)) return fd;
         try {
-            return Sys.fcntl(fd, F_DUPFD_CLOEXEC, parkBase);
+            int from = targets.nextClearBit(fd);
+            while (true) {
+                int r = Sys.fcntl(fd, F_DUPFD_CLOEXEC, from);
+                if (!targets.get(r)) return r;
+                Sys.close(r);
+                from = targets.nextClearBit(r);
+            }
         } finally {
             Sys.close(fd);
         }

@@ -66,11 +66,13 @@ public final class Planner {
             placements.sort((a, b) -> Integer.compare(a.fd(), b.fd()));
             taskPlans.add(new TaskPlan(t.info(), t.tableRef() != 0, placements));
         }
-        if (descriptions.size() > fdLimit - RESTORER_RESERVE) {
-            throw new PlanException(descriptions.size() + " open file descriptions to hold at once, more than the fd limit "
-                    + fdLimit + " leaves room for");
+        RestorePlan plan = new RestorePlan(taskPlans, descriptions, root, policy);
+        int numbers = plan.targetNumbers().cardinality();
+        if ((long) numbers + descriptions.size() + RESTORER_RESERVE > fdLimit) {
+            throw new PlanException(descriptions.size() + " open file descriptions held at numbers apart from the "
+                    + numbers + " fd numbers they go to do not fit under the fd limit " + fdLimit);
         }
-        return new RestorePlan(taskPlans, descriptions, root, policy);
+        return plan;
     }
 
     private static List<Task> select(Image image, List<Integer> pids, boolean tree) throws PlanException {

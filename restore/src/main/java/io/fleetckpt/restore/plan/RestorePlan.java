@@ -19,9 +19,15 @@ public record RestorePlan(List<TaskPlan> tasks, SortedMap<Integer, DescriptionPl
         descriptions = Collections.unmodifiableSortedMap(new TreeMap<>(descriptions));
     }
 
-    /** The highest fd number any restored task gets; the restorer parks its own copies above it. */
-    public int maxFd() {
-        return tasks.stream().mapToInt(TaskPlan::maxFd).max().orElse(-1);
+    /**
+     * Every fd number any restored task gets. The restorer keeps its own copies of the
+     * descriptions only at other numbers, so no dup2 into one COMMAND's table can overwrite a
+     * copy that a later dup2 still needs, whatever the order.
+     */
+    public java.util.BitSet targetNumbers() {
+        java.util.BitSet b = new java.util.BitSet();
+        for (TaskPlan t : tasks) for (FdPlacement p : t.fds()) b.set(p.fd());
+        return b;
     }
 
     public DescriptionPlan description(FdPlacement p) {

@@ -40,13 +40,13 @@ public final class ReportWriter {
         for (TaskReport t : r.tasks()) {
             out.printf("task %d (%s)%s%s%n", t.imagePid(), t.comm(), t.pid() > 0 ? " -> pid " + t.pid() : "",
                     t.sharedTable() ? " [fd table was shared with another task; restored as a private copy]" : "");
-            out.printf("  %5s %6s %-11s %-5s %-28s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "FLAGS", "POS", "PATH / WHY");
+            out.printf("  %5s %6s %-11s %-5s %-8s %-26s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "CLOEXEC", "FLAGS", "POS",
+                    "PATH");
             for (FdReport f : t.fds()) {
-                String flags = f.flags() + (f.savedCloexec() ? " +cloexec(" + f.cloexec() + ")" : "");
-                out.printf("  %5d %6d %-11s %-5s %-28s %10d  %s%n", f.fd(), f.objref(), f.status().word(), f.type(),
-                        flags, f.pos(), f.path());
-                if (f.why() != null) out.printf("  %52s why: %s%n", "", f.why());
-                for (String w : f.warnings()) out.printf("  %52s warning: %s%n", "", w);
+                out.printf("  %5d %6d %-11s %-5s %-8s %-26s %10d  %s%n", f.fd(), f.objref(), f.status().word(), f.type(),
+                        f.cloexec(), f.flags(), f.pos(), f.path());
+                if (f.why() != null) out.printf("        why: %s%n", f.why());
+                for (String w : f.warnings()) out.printf("        warning: %s%n", w);
             }
         }
         out.printf("%d restored, %d placeholder, %d skipped, %d failed, %d with warnings%n",
@@ -55,6 +55,10 @@ public final class ReportWriter {
         if (r.tasks().stream().anyMatch(t -> t.fds().stream().anyMatch(f -> "deferred".equals(f.cloexec())))) {
             out.println("cloexec(deferred): close-on-exec cannot survive the exec into COMMAND; those fds are open without it"
                     + " and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark");
+        }
+        if (r.tasks().stream().anyMatch(t -> t.fds().stream().anyMatch(f -> "preload".equals(f.cloexec())))) {
+            out.println("cloexec(preload): placed without FD_CLOEXEC (it cannot survive the exec), listed in FLEETCKPT_CLOEXEC_FDS,"
+                    + " and set again inside COMMAND before main() by the --cloexec-preload library");
         }
         out.flush();
     }

@@ -11,6 +11,7 @@ import jnr.ffi.Pointer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +24,18 @@ import static io.fleetckpt.restore.sys.Libc.C;
 /**
  * Starts COMMAND with exactly a task's fd table, using glibc's posix_spawnp and file actions.
  *
- * <p>Every source fd (the restorer's copy of a description) is parked above the highest target
- * number beforehand, so the dup2 actions never overwrite a source that a later action still
- * needs. After them, every other number below the park base is closed and
+ * <p>Every source fd (the restorer's copy of a description) sits at a number that no restored
+ * table uses, so the dup2 actions never overwrite a source that a later action still needs. After
+ * them, every other number up to the task's highest fd is closed and
  * posix_spawn_file_actions_addclosefrom_np closes the rest: none of the JVM's fds, close-on-exec
  * or not, reaches COMMAND. Signal dispositions and the mask are reset, since the JVM's would
  * otherwise be inherited across exec.
  *
  * <p>Close-on-exec cannot be honoured literally: an fd that has FD_CLOEXEC when COMMAND is
  * exec'd is gone in COMMAND. dup2 clears the flag, so such fds are present in COMMAND without it
- * and listed, comma-separated, in the environment variable {@value #CLOEXEC_ENV}; COMMAND (or
- * the preload library restore/src/main/c/fleetckpt_cloexec.c) sets FD_CLOEXEC on them itself.
+ * and listed, comma-separated, in the environment variable {@value #CLOEXEC_ENV}; COMMAND sets
+ * FD_CLOEXEC on them itself, or the preload library restore/src/main/c/fleetckpt_cloexec.c does it
+ * in COMMAND's process before main() when given.
  */
 public final class FdTableSpawner {
     public static final String CLOEXEC_ENV = "FLEETCKPT_CLOEXEC_FDS";
@@ -41,11 +43,16 @@ public final class FdTableSpawner {
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
 
     private final jnr.ffi.Runtime rt = Libc.RUNTIME;
-    private final int parkBase;
+    private final BitSet allTargets;
+    private final String cloexecPreload;
 
-    /** @param parkBase the number every source fd is parked at or above (highest target + 1) */
-    public FdTableSpawner(int parkBase) {
-        this.parkBase = parkBase;
+    /**
+     * @param allTargets     every fd number of every restored table; no source may be one of them
+     * @param cloexecPreload the fleetckpt_cloexec library to preload into COMMAND, or null
+     */
+    public FdTableSpawner(BitSet allTargets, java.nio.file.Path cloexecPreload) {
+        this.allTargets = allTargets;
+        this.cloexecPreload = cloexecPreload == null ? null : cloexecPreload.toAbsolutePath().toString();
     }
 
     public SpawnedTask spawn(TaskPlan task, Map<Integer, OpenedDescription> opened, List<byte[]> argv,
@@ -62,15 +69,16 @@ public final class FdTableSpawner {
             for (FdPlacement p : task.fds()) {
                 OpenedDescription d = opened.get(p.objref());
                 if (d == null || !d.placed()) continue;
-                if (d.fd() < parkBase) throw new IllegalStateException("source fd " + d.fd() + " below park base " + parkBase);
+                if (allTargets.get(d.fd())) throw new IllegalStateException("source fd " + d.fd() + " is a target number");
                 check(C.posix_spawn_file_actions_adddup2(actions, d.fd(), p.fd()), "adddup2 " + d.fd() + "->" + p.fd());
                 targets.add(p.fd());
                 if (p.closeOnExec()) deferred.add(p.fd());
             }
-            for (int fd = 0; fd < parkBase; fd++) {
+            int closeFrom = task.maxFd() + 1;
+            for (int fd = 0; fd < closeFrom; fd++) {
                 if (!targets.contains(fd)) check(C.posix_spawn_file_actions_addclose(actions, fd), "addclose " + fd);
             }
-            check(C.posix_spawn_file_actions_addclosefrom_np(actions, parkBase), "addclosefrom_np " + parkBase);
+            check(C.posix_spawn_file_actions_addclosefrom_np(actions, closeFrom), "addclosefrom_np " + closeFrom);
 
             Pointer empty = Memory.allocateDirect(rt, 128, true);
             Pointer full = Memory.allocateDirect(rt, 128, true);
@@ -88,6 +96,10 @@ public final class FdTableSpawner {
                 StringJoiner j = new StringJoiner(",");
                 for (int fd : deferred) j.add(Integer.toString(fd));
                 env.put(CLOEXEC_ENV, j.toString());
+                if (cloexecPreload != null) {
+                    String prior = env.get("LD_PRELOAD");
+                    env.put("LD_PRELOAD", prior == null || prior.isEmpty() ? cloexecPreload : cloexecPreload + ":" + prior);
+                }
             }
             List<byte[]> envBytes = new ArrayList<>();
             env.forEach((k, v) -> envBytes.add((k + "=" + v).getBytes(StandardCharsets.UTF_8)));

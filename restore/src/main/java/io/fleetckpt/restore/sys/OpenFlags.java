@@ -40,6 +40,12 @@ public final class OpenFlags {
     public static final int F_DUPFD_CLOEXEC = 1030;
     public static final int FD_CLOEXEC = 1;
 
+    private static final String[] NAMES = {"O_CREAT", "O_EXCL", "O_NOCTTY", "O_TRUNC", "O_APPEND", "O_NONBLOCK", "O_DSYNC",
+            "O_ASYNC", "O_DIRECT", "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW", "O_NOATIME", "O_CLOEXEC", "O_SYNC", "O_PATH",
+            "O_TMPFILE"};
+    private static final int[] BITS = {O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC, O_ASYNC, O_DIRECT,
+            O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC, O_SYNC_BIT, O_PATH, O_TMPFILE_BIT};
+
     private OpenFlags() {
     }
 
@@ -52,15 +58,10 @@ public final class OpenFlags {
             default -> "O_ACCMODE3";
         });
         int rest = flags & ~O_ACCMODE;
-        String[] names = {"O_CREAT", "O_EXCL", "O_NOCTTY", "O_TRUNC", "O_APPEND", "O_NONBLOCK", "O_DSYNC",
-                "O_ASYNC", "O_DIRECT", "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW", "O_NOATIME", "O_CLOEXEC",
-                "O_SYNC", "O_PATH", "O_TMPFILE"};
-        int[] bits = {O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK, O_DSYNC, O_ASYNC, O_DIRECT,
-                O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC, O_SYNC_BIT, O_PATH, O_TMPFILE_BIT};
-        for (int i = 0; i < bits.length; i++) {
-            if ((rest & bits[i]) != 0) {
-                sb.append('|').append(names[i]);
-                rest &= ~bits[i];
+        for (int i = 0; i < BITS.length; i++) {
+            if ((rest & BITS[i]) != 0) {
+                sb.append('|').append(NAMES[i]);
+                rest &= ~BITS[i];
             }
         }
         if (rest != 0) sb.append("|0").append(Integer.toOctalString(rest));

@@ -18,6 +18,20 @@ public final class Sys {
 
     public static final int S_IFMT = 0170000;
 
+    private static final int NAME_MAX_BYTES = 4096;
+
+    /**
+     * Native buffers reused per thread: allocating direct memory for every call cost more than
+     * the system calls themselves when thousands of descriptions are opened.
+     */
+    private static final class Scratch {
+        final Pointer how = Memory.allocateDirect(Libc.RUNTIME, 24, true);
+        final Pointer stat = Memory.allocateDirect(Libc.RUNTIME, 144, true);
+        final Pointer name = Memory.allocateDirect(Libc.RUNTIME, NAME_MAX_BYTES + 1, true);
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private Sys() {
     }
 
@@ -34,21 +48,21 @@ public final class Sys {
      * walk itself, which a userspace component-by-component check could only approximate.
      */
     public static int openat2(int dirfd, byte[] path, int flags, long resolve) throws SysException {
-        Pointer how = Memory.allocateDirect(Libc.RUNTIME, 24, true);
-        how.putLong(0, flags & 0xffffffffL);
-        how.putLong(8, 0);
-        how.putLong(16, resolve);
-        Pointer name = Memory.allocateDirect(Libc.RUNTIME, path.length + 1, true);
-        name.put(0, path, 0, path.length);
-        name.putByte(path.length, (byte) 0);
-        long fd = C.syscall(SYS_OPENAT2, dirfd, name.address(), how.address(), 24, 0, 0);
+        if (path.length >= NAME_MAX_BYTES) throw new SysException("openat2: name of " + path.length + " bytes", 36); // ENAMETOOLONG
+        Scratch sc = SCRATCH.get();
+        sc.how.putLong(0, flags & 0xffffffffL);
+        sc.how.putLong(8, 0);
+        sc.how.putLong(16, resolve);
+        sc.name.put(0, path, 0, path.length);
+        sc.name.putByte(path.length, (byte) 0);
+        long fd = C.syscall(SYS_OPENAT2, dirfd, sc.name.address(), sc.how.address(), 24, 0, 0);
         if (fd < 0) throw new SysException("openat2", errno());
         return (int) fd;
     }
 
     /** fstat(2) → {st_mode, st_size} (x86-64 struct stat: mode at 24, size at 48). */
     public static long[] fstat(int fd) throws SysException {
-        Pointer st = Memory.allocateDirect(Libc.RUNTIME, 144, true);
+        Pointer st = SCRATCH.get().stat;
         if (C.syscall(SYS_FSTAT, fd, st.address(), 0, 0, 0, 0) != 0) throw new SysException("fstat", errno());
         return new long[] {st.getInt(24) & 0xffffffffL, st.getLong(48)};
     }
