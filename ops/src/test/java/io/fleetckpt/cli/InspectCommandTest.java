@@ -115,9 +115,12 @@ class InspectCommandTest {
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().trim().split("\n");
         JsonNode n = new ObjectMapper().readTree(lines[lines.length - 1]);
-        for (String k : new String[] {"encode_mb_s", "decode_mb_s", "copy_mb_s", "decode_vs_copy"}) {
+        for (String k : new String[] {"encode_mb_s", "decode_mb_s", "copy_mb_s"}) {
             assertTrue(n.get(k).asDouble() > 0, k);
         }
+        // a tiny image can make the ratio round to 0; it must be there and be a number
+        assertTrue(n.get("decode_vs_copy").isNumber());
+        assertTrue(n.get("encode_vs_copy").isNumber());
         assertEquals(12 * 20, n.get("fd_entries").asLong());
         assertEquals(2, run("bench").exit());
     }

@@ -19,8 +19,10 @@ import io.fleetckpt.format.record.TreeRecord;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -55,7 +57,7 @@ public final class ImageEncoder {
         HeadRecord.write(out, header);
         TreeRecord.write(out, tree.size());
         treePids = new int[tree.size()];
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < tree.size(); i++) {
             TaskInfo t = tree.get(i);
             if (!seen.add(t.pid())) throw new IllegalArgumentException("pid " + t.pid() + " appears twice in the tree");

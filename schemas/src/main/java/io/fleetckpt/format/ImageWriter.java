@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -22,7 +21,8 @@ import java.util.function.IntFunction;
  * (and shared-table refs) are identities; the image gets them renumbered from 1 in first-seen
  * order, so reading an image back gives objrefs in that order. A model that cannot be written
  * (fds not ascending, unknown objref, a name with a NUL, an extension under strict v13) is an
- * {@link IllegalArgumentException} naming task and fd.
+ * {@link IllegalArgumentException} naming task and fd; the writer is unusable after it (part of
+ * the task may be buffered), so discard the image.
  */
 public final class ImageWriter implements AutoCloseable {
     private static final int BUFFER = 256 * 1024;
@@ -82,10 +82,19 @@ public final class ImageWriter implements AutoCloseable {
     public static void write(Image image, OutputStream out, FormatOptions options) throws IOException {
         ImageWriter w = new ImageWriter(out, options);
         w.writeHeader(image.header(), image.tasks().stream().map(Task::info).toList());
-        // a hash lookup instead of the model's sorted map: a tree walk per open file costs more
-        // than encoding it
-        Map<Integer, OpenFile> byRef = new HashMap<>(image.openFiles());
-        IntFunction<OpenFile> lookup = byRef::get;
+        // an unboxed hash index instead of the model's sorted map: a tree walk (or a boxed
+        // HashMap copy) per open file costs more than encoding it
+        OpenFile[] files = new OpenFile[image.openFiles().size()];
+        IntIntMap index = new IntIntMap(files.length);
+        int n = 0;
+        for (Map.Entry<Integer, OpenFile> e : image.openFiles().entrySet()) {
+            files[n++] = e.getValue();
+            index.put(e.getKey(), n);
+        }
+        IntFunction<OpenFile> lookup = ref -> {
+            int i = index.get(ref);
+            return i == IntIntMap.MISSING ? null : files[i - 1];
+        };
         for (Task t : image.tasks()) w.writeTask(t, lookup);
         w.finish();
     }

@@ -132,8 +132,9 @@ public final class CodecBenchCommand implements Callable<Integer> {
         out.printf("per CPU second of this thread (fairer on a busy machine): encode %.1f, decode %.1f, copy %.1f MB/s;"
                 + " load average %.2f on %d cores%n", median(encCpu), median(decCpu), median(cpyCpu),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
-        out.printf("decode/copy %.3f, encode/copy %.3f; goal decode >= %.0f MB/s: %s%n", decM / cpM, encM / cpM,
-                GOAL_DECODE_MB_S, decM >= GOAL_DECODE_MB_S ? "met" : "NOT met");
+        out.printf("decode/copy %.3f, encode/copy %.3f; goal decode >= %.0f MB/s: %s by wall clock, %s per CPU second%n",
+                decM / cpM, encM / cpM, GOAL_DECODE_MB_S, decM >= GOAL_DECODE_MB_S ? "met" : "NOT met",
+                median(decCpu) >= GOAL_DECODE_MB_S ? "met" : "NOT met");
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("bench", "codec");
         json.put("tasks", tasks);
@@ -156,6 +157,7 @@ public final class CodecBenchCommand implements Callable<Integer> {
         json.put("load_average", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         json.put("goal_decode_mb_s", GOAL_DECODE_MB_S);
         json.put("decode_goal_met", decM >= GOAL_DECODE_MB_S);
+        json.put("decode_goal_met_cpu", median(decCpu) >= GOAL_DECODE_MB_S);
         json.put("checksum", check);
         out.println(json);
         out.flush();

@@ -1,5 +1,8 @@
 package io.fleetckpt.format.model;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -43,6 +46,33 @@ public final class RawBytes implements Comparable<RawBytes> {
     public void copyTo(byte[] dst, int offset) {
         System.arraycopy(bytes, 0, dst, offset, bytes.length);
     }
+
+    /** Index of the first {@code b}, or -1 (the writers look for NUL before writing a name). */
+    public int indexOf(byte b) {
+        return indexOf(bytes, 0, bytes.length, b);
+    }
+
+    /**
+     * Index in {@code a} of the first {@code b} in {@code [from, to)}, or -1. Eight bytes per step
+     * (the zero-byte test on {@code word ^ pattern}): the codec scans every name for NUL, on both
+     * sides, and a byte-at-a-time loop was the writer's hottest spot.
+     */
+    public static int indexOf(byte[] a, int from, int to, byte b) {
+        long pattern = (b & 0xffL) * 0x0101010101010101L;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long v = (long) LONGS.get(a, i) ^ pattern;
+            long t = (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+            // a borrow only moves upward, so the lowest flagged byte is a real match
+            if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+        }
+        for (; i < to; i++) {
+            if (a[i] == b) return i;
+        }
+        return -1;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     public boolean endsWith(byte[] suffix) {
         if (suffix.length > bytes.length) return false;

@@ -19,8 +19,7 @@ final class CString {
     /** A model value must fit the array and hold no NUL (it would cut the name short on read). */
     static void checkFits(String what, RawBytes s, int size) {
         if (s.length() > size) throw new IllegalArgumentException(what + " is " + s.length() + " bytes, at most " + size);
-        for (int i = 0; i < s.length(); i++) {
-            if (s.byteAt(i) == 0) throw new IllegalArgumentException(what + " has a NUL byte at " + i + ": " + s.escaped());
-        }
+        int nul = s.indexOf((byte) 0);
+        if (nul >= 0) throw new IllegalArgumentException(what + " has a NUL byte at " + nul + ": " + s.escaped());
     }
 }

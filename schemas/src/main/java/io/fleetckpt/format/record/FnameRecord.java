@@ -19,13 +19,10 @@ public final class FnameRecord {
     public static void write(RecordOutput out, RawBytes path) throws IOException {
         int len = path.length() + 1;
         if (len > MAX_LEN) throw new IllegalArgumentException("path of " + path.length() + " bytes exceeds PATH_MAX: " + abbreviated(path));
+        int nul = path.indexOf((byte) 0);
+        if (nul >= 0) throw new IllegalArgumentException("path has a NUL byte at " + nul + ": " + abbreviated(path));
         int p = CrHdr.write(out, RecordType.FNAME, len, 0);
         out.putBytes(p, path);
-        // scan the copy in the buffer: one tight loop over an array instead of a call per byte
-        byte[] b = out.buffer();
-        for (int i = p, end = p + path.length(); i < end; i++) {
-            if (b[i] == 0) throw new IllegalArgumentException("path has a NUL byte at " + (i - p) + ": " + abbreviated(path));
-        }
     }
 
     /** Validates the current FNAME record; returns the path length (without the NUL). */
@@ -41,9 +38,8 @@ public final class FnameRecord {
         int p = in.payloadIndex();
         int last = p + len - 1;
         if (b[last] != 0) throw in.error(len - 1, "path", "not NUL-terminated");
-        for (int i = p; i < last; i++) {
-            if (b[i] == 0) throw in.error(i - p, "path", "NUL byte inside the name at index " + (i - p));
-        }
+        int nul = RawBytes.indexOf(b, p, last, (byte) 0);
+        if (nul >= 0) throw in.error(nul - p, "path", "NUL byte inside the name at index " + (nul - p));
         return len - 1;
     }
 

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * Writes records into one buffer, handing full buffers to a {@link Drain}: an OutputStream for an
  * image, a chunk sink for a host stream. Space is reserved a whole record at a time
  * ({@link #beginRecord}), so a drained buffer always ends at a record boundary: that is what lets
- * a chunk hold only whole records. Reserved space is zeroed (padding is written as zeros).
+ * a chunk hold only whole records. Reserved space is always zero (padding is written as zeros):
+ * the buffer past the write position is kept zeroed.
  */
 public final class RecordOutput {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -63,7 +64,6 @@ public final class RecordOutput {
         if (size > buf.length) throw new IllegalArgumentException("record of " + size + " bytes exceeds the buffer");
         if (pos + size > buf.length) flush();
         int at = pos;
-        Arrays.fill(buf, at, at + size, (byte) 0);
         pos += size;
         return at;
     }
@@ -82,6 +82,9 @@ public final class RecordOutput {
     public void flush() throws IOException {
         if (pos == 0) return;
         drain.drain(buf, pos, counts);
+        // keep the invariant that everything past pos is zero, so reserved space (padding
+        // included) is zero without a fill per record: one bulk fill is far cheaper
+        Arrays.fill(buf, 0, pos, (byte) 0);
         drained += pos;
         pos = 0;
         counts.reset();

@@ -22,6 +22,8 @@ import java.util.function.IntFunction;
  * bytes at record boundaries, then {@link #end} (TAIL). Every fd of a task section carries its
  * FD_DATA + FNAME, so each chunk can be decoded on its own; objrefs are numbered per host stream
  * from 1 in first-seen order (equal objref = same open file description), as in the image.
+ * A model it cannot encode is an {@link IllegalArgumentException} naming task and fd; the stream
+ * is unusable after it (abort the host stream).
  */
 public final class SectionWriter {
     /** The largest record of a task section is an FNAME of PATH_MAX bytes. */
