@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
+import static io.fleetckpt.format.FileFlags.*;
 import static io.fleetckpt.restore.sys.OpenFlags.*;
 
 /**
