@@ -73,6 +73,19 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void progressBarForLargeImagesOnly() {
+        StringWriter err = new StringWriter();
+        ConsoleProgress p = new ConsoleProgress(new PrintWriter(err));
+        io.fleetckpt.restore.pull.StoredImageRef ref = new io.fleetckpt.restore.pull.StoredImageRef("ck", "web-1", null);
+        p.progress(ref, 10, 1000);
+        assertEquals("", err.toString(), "no bar for a small image");
+        long total = 4L << 20;
+        for (long done = 0; done <= total; done += 4096) p.progress(ref, done, total);
+        assertTrue(err.toString().contains("web-1") && err.toString().contains("100% 4,194,304/4,194,304 bytes"), err.toString());
+        assertEquals(101, err.toString().split("\r").length - 1, "redrawn once per percent");
+    }
+
+    @Test
     void pullVerifiesAndRefusesAlteredBytes() throws Exception {
         FileSystemImageStore store = StoreFixture.store(tmp.resolve("store"), "ck-2", "web-1", sample());
         Path out = tmp.resolve("out");
@@ -137,5 +150,11 @@ class RestoreCommandsTest {
         assertTrue(g.err().contains("garbage.img"), g.err());
 
         assertEquals(2, run("restore", forged.toString()).code(), "no COMMAND");
+
+        Path ok = tmp.resolve("ok.img");
+        Files.write(ok, ImageWriter.toBytes(sample()));
+        Run missing = run("restore", ok.toString(), "--", tmp.resolve("no-such-program").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.out().contains("error: pid 100: cannot run") && missing.out().contains("No such file"), missing.out());
     }
 }
