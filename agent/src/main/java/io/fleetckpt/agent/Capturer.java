@@ -46,10 +46,22 @@ public final class Capturer implements AutoCloseable {
     private ExecutorService pool;
     private int poolSize;
     private boolean recovered;
+    private boolean warm;
+
+    private final CgroupMounts fixedMounts;
 
     public Capturer(Syscalls sys) {
+        this(sys, null);
+    }
+
+    /**
+     * @param mounts the cgroup mounts to use, or null to read them from /proc/self/mountinfo at
+     *               each capture; {@code new CgroupMounts(null, null)} forces the SIGSTOP fallback
+     */
+    public Capturer(Syscalls sys, CgroupMounts mounts) {
         this.sys = sys;
         this.self = (int) ProcessHandle.current().pid();
+        this.fixedMounts = mounts;
     }
 
     public CaptureResult capture(CaptureRequest req) throws IOException {
@@ -60,13 +72,14 @@ public final class Capturer implements AutoCloseable {
             for (String line : FreezeLedger.recover(req.stateDir(), sys, self)) notes.add("recovery: " + line);
             recovered = true;
         }
-        CgroupMounts mounts = CgroupMounts.detect();
+        CgroupMounts mounts = fixedMounts != null ? fixedMounts : CgroupMounts.detect();
         Selection sel = new TaskSelector(self, mounts).select(req.selectors());
         long tSelected = System.nanoTime();
         req.listener().onPhase(CaptureListener.Phase.SELECTED, sel.pids());
 
         ExecutorService workers = workers(req.threads());
         int helpers = req.threads() - 1;
+        warmUp(workers, helpers);
         Phases ph = new Phases();
         Core core = null;
         FreezeMethod method = FreezeMethod.NONE;
@@ -243,6 +256,22 @@ public final class Capturer implements AutoCloseable {
         List<TaskError> flat = new ArrayList<>();
         errors.values().forEach(flat::addAll);
         return new Core(tasks, flat, scanCount);
+    }
+
+    /**
+     * Runs the scan and the sharing once on the agent itself before anything is frozen: the
+     * first call of each native binding generates its stub and loads classes (tens of ms in a
+     * fresh JVM), which would otherwise land in the frozen window.
+     */
+    private void warmUp(ExecutorService workers, int helpers) throws IOException {
+        if (warm) return;
+        Map<Integer, TaskScan> own = new FdScanner(sys, workers, helpers).scan(List.of(self));
+        List<TaskFds> input = new ArrayList<>();
+        for (TaskScan s : own.values()) if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
+        new OfdResolver(sys, workers, helpers, true).resolve(input);
+        sys.kcmp(self, self, Syscalls.KCMP_FILES, 0, 0);
+        ProcStat.read(self);
+        warm = true;
     }
 
     private synchronized ExecutorService workers(int threads) {

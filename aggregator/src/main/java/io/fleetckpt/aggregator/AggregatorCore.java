@@ -16,7 +16,6 @@ import io.fleetckpt.aggregator.storing.EventSink;
 import io.fleetckpt.aggregator.storing.ImageStorer;
 import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.format.ImageFormatException;
-import io.fleetckpt.format.model.Image;
 import io.fleetckpt.messages.CheckpointRequest;
 import io.fleetckpt.messages.RecordChunk;
 import io.fleetckpt.messages.codec.MessageCodec;
@@ -30,10 +29,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -60,9 +63,29 @@ public final class AggregatorCore {
     private final DlqSink dlq;
     private final Map<Integer, Reassembler> partitions = new HashMap<>();
     private final AggregatorStats stats = new AggregatorStats();
+    /** Encoding, validating, hashing and fsyncing run here, off the consumer thread. */
+    private final ExecutorService storePool;
+    private final int maxPendingImages;
+    private final ArrayDeque<PendingImage> pending = new ArrayDeque<>();
+
+    /** A resolved image being written by the store pool; recorded in the ledger once durable. */
+    private record PendingImage(CompleteStream stream, Reassembler reassembler, Future<ImageEntry> entry) {
+    }
 
     public AggregatorCore(ImageStore store, EventSink events, DlqSink dlq, String recordsTopic, String controlTopic,
                           ReassemblyLimits limits, FormatOptions format, MessageCodec codec, LongSupplier clock) {
+        this(store, events, dlq, recordsTopic, controlTopic, limits, format, codec, clock, null, 1);
+    }
+
+    /**
+     * @param storePool        where images are encoded and stored, or null to do it on the caller's thread
+     * @param maxPendingImages images in flight in the pool before the caller waits for the oldest
+     */
+    public AggregatorCore(ImageStore store, EventSink events, DlqSink dlq, String recordsTopic, String controlTopic,
+                          ReassemblyLimits limits, FormatOptions format, MessageCodec codec, LongSupplier clock,
+                          ExecutorService storePool, int maxPendingImages) {
+        this.storePool = storePool;
+        this.maxPendingImages = Math.max(1, maxPendingImages);
         this.store = store;
         this.dlq = dlq;
         this.recordsTopic = recordsTopic;
@@ -76,7 +99,7 @@ public final class AggregatorCore {
 
     /** One message of the records topic. */
     public void onRecord(int partition, long offset, byte[] key, byte[] value) throws IOException {
-        stats.chunks++;
+        if (stats.chunks++ == 0) stats.firstChunkNanos = System.nanoTime();
         stats.chunkBytes += value == null ? 0 : value.length;
         RecordChunk chunk;
         try {
@@ -130,6 +153,8 @@ public final class AggregatorCore {
      * @param owned whether this instance owns a checkpoint (its records partition is assigned here)
      */
     public void expireOverdue(long nowMs, Predicate<String> owned) throws IOException {
+        if (ledger.overdue(nowMs).isEmpty()) return;
+        drainPending(0); // an image being stored is a finished host, not a late one
         for (String id : ledger.overdue(nowMs)) {
             if (!owned.test(id)) continue;
             String why = "deadline passed (" + ledger.current(id).map(m -> Instant.ofEpochMilli(m.deadlineMs()).toString()).orElse("?") + ")";
@@ -146,6 +171,7 @@ public final class AggregatorCore {
 
     /** Makes every staged manifest durable and emits the staged events. Call before committing. */
     public void flush() throws IOException {
+        drainPending(0);
         ledger.flush();
     }
 
@@ -177,26 +203,65 @@ public final class AggregatorCore {
     }
 
     private void complete(Reassembler r, CompleteStream stream) throws IOException {
-        Image image;
-        ImageEntry entry;
-        try {
-            image = resolver.resolve(stream);
-            entry = storer.store(stream, image);
-        } catch (ImageFormatException | StreamFormatException | IllegalArgumentException e) {
-            long at = e instanceof ImageFormatException ife ? ife.offset()
-                    : e instanceof StreamFormatException sfe ? sfe.streamOffset() : -1;
-            RecordChunk culprit = chunkAt(stream, at);
-            StreamFailure f = new StreamFailure(stream.key(), stream.agentRunId(), culprit == null ? -1 : culprit.getSequence(),
-                    FailureKind.FORMAT_ERROR, "kernel-format error: " + e.getMessage(), culprit);
-            r.markFinished(stream.key());
-            fail(f, -1, -1, null, null);
+        if (storePool == null) {
+            try {
+                recordStored(stream, resolveAndStore(stream));
+            } catch (ImageFormatException | StreamFormatException | IllegalArgumentException e) {
+                formatFailure(r, stream, e);
+            }
             return;
         }
+        // parsing, resolving, encoding, validating and fsyncing a stream touch nothing shared:
+        // they run in the pool while this thread goes on reassembling
+        pending.add(new PendingImage(stream, r, storePool.submit(() -> resolveAndStore(stream))));
+        drainPending(maxPendingImages);
+    }
+
+    private ImageEntry resolveAndStore(CompleteStream stream) throws IOException {
+        return storer.store(stream, resolver.resolve(stream));
+    }
+
+    /** Waits for stored images (oldest first) until at most {@code keep} are in flight. */
+    private void drainPending(int keep) throws IOException {
+        while (pending.size() > keep) {
+            PendingImage p = pending.peekFirst();
+            ImageEntry entry;
+            try {
+                entry = p.entry().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while storing " + p.stream().key(), e);
+            } catch (ExecutionException e) {
+                pending.removeFirst();
+                Throwable c = e.getCause();
+                if (c instanceof ImageFormatException || c instanceof StreamFormatException || c instanceof IllegalArgumentException) {
+                    formatFailure(p.reassembler(), p.stream(), (Exception) c);
+                    continue;
+                }
+                if (c instanceof IOException io) throw io;
+                throw new IllegalStateException(p.stream().key() + ": storing the image failed: " + c, c);
+            }
+            pending.removeFirst();
+            recordStored(p.stream(), entry);
+        }
+    }
+
+    private void recordStored(CompleteStream stream, ImageEntry entry) throws IOException {
         stats.imagesStored++;
         stats.imageBytes += entry.sizeBytes();
         stats.fdEntriesStored += entry.fdCount();
         ledger.onStored(stream.key(), entry, store.locationOf(entry.blob()));
         LOG.debug("{}: stored image sha256:{} ({} tasks, {} fds)", stream.key(), entry.sha256(), entry.taskCount(), entry.fdCount());
+    }
+
+    private void formatFailure(Reassembler r, CompleteStream stream, Exception e) throws IOException {
+        long at = e instanceof ImageFormatException ife ? ife.offset()
+                : e instanceof StreamFormatException sfe ? sfe.streamOffset() : -1;
+        RecordChunk culprit = chunkAt(stream, at);
+        StreamFailure f = new StreamFailure(stream.key(), stream.agentRunId(), culprit == null ? -1 : culprit.getSequence(),
+                FailureKind.FORMAT_ERROR, "kernel-format error: " + e.getMessage(), culprit);
+        r.markFinished(stream.key());
+        fail(f, -1, -1, null, null);
     }
 
     /**

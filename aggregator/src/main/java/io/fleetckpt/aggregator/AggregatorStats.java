@@ -11,6 +11,8 @@ public final class AggregatorStats {
     public volatile long fdEntriesStored;
     public volatile long streamsFailed;
     public volatile long deadLetters;
+    /** System.nanoTime() when the first chunk arrived, 0 before (for throughput measurements). */
+    public volatile long firstChunkNanos;
 
     @Override
     public String toString() {

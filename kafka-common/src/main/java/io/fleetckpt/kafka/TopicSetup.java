@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -114,6 +115,27 @@ public final class TopicSetup {
             }
             sleep();
         }
+    }
+
+    /**
+     * For clients (agents, the aggregator): fails at once, naming them, if some topics do not
+     * exist (they are never auto-created), else waits until they are ready.
+     */
+    public void requireTopics(Collection<String> topics, Duration timeout) {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TopicSetupException("cannot list topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TopicSetupException("timed out listing topics (is the broker at the bootstrap address up?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicSetupException("interrupted listing topics", e);
+        }
+        List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
+        if (!missing.isEmpty()) throw new TopicSetupException("topics " + missing + " do not exist", null);
+        awaitReady(topics, timeout);
     }
 
     private static long remainingMs(long deadlineNanos) {

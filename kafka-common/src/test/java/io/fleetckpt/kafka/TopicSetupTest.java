@@ -56,6 +56,15 @@ class TopicSetupTest {
     }
 
     @Test
+    void requireTopicsNamesTheMissingOnesAtOnce(@KafkaBootstrap String bootstrap) {
+        try (Admin admin = Admin.create(KafkaClientConfig.of(bootstrap).admin())) {
+            TopicSetupException e = assertThrows(TopicSetupException.class,
+                    () -> new TopicSetup(admin).requireTopics(List.of("ts4.a", "ts4.b"), Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("[ts4.a, ts4.b] do not exist"), e.getMessage());
+        }
+    }
+
+    @Test
     void replicationFactorAboveBrokerCountIsAClearError(@KafkaBootstrap String bootstrap) {
         TopicLayout layout = new TopicLayout(1, (short) 3, ChunkBudget.DEFAULT);
         try (Admin admin = Admin.create(KafkaClientConfig.of(bootstrap).admin())) {

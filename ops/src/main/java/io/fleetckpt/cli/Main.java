@@ -13,10 +13,19 @@ import picocli.CommandLine.Command;
         description = "Checkpoint the open-file tables of processes across a fleet of Linux hosts.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                BenchCommand.class,
+                CaptureCommand.class,
                 // each command class registers here, one line each
+                TopicsCommand.class,
+                AgentCommand.class,
+                CheckpointCommand.class,
+                TailCommand.class,
                 ImagesCommand.class,
                 PullCommand.class,
                 RestoreCommand.class,
+                AggregatorCommand.class,
+                LocalCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

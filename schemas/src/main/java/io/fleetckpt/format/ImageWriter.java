@@ -11,7 +11,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -80,7 +82,10 @@ public final class ImageWriter implements AutoCloseable {
     public static void write(Image image, OutputStream out, FormatOptions options) throws IOException {
         ImageWriter w = new ImageWriter(out, options);
         w.writeHeader(image.header(), image.tasks().stream().map(Task::info).toList());
-        IntFunction<OpenFile> lookup = image.openFiles()::get;
+        // a hash lookup instead of the model's sorted map: a tree walk per open file costs more
+        // than encoding it
+        Map<Integer, OpenFile> byRef = new HashMap<>(image.openFiles());
+        IntFunction<OpenFile> lookup = byRef::get;
         for (Task t : image.tasks()) w.writeTask(t, lookup);
         w.finish();
     }

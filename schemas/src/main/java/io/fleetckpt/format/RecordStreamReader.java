@@ -86,6 +86,11 @@ public abstract class RecordStreamReader {
         while (true) {
             if (state == State.DONE) return null;
             long at = in.offset();
+            if (state == State.HEAD && in.ensure(2) && in.getShort(in.position()) != RecordType.HEAD) {
+                // say "not an image" rather than whatever the garbage's len field happens to be
+                throw new ImageFormatException(at, RecordType.NONE, "cr_hdr.type", "not an fd-table image: the first record"
+                        + " must be HEAD (1), found type " + in.getShort(in.position()));
+            }
             if (!CrHdr.read(in)) {
                 endOfInput();
                 return null;
@@ -136,8 +141,9 @@ public abstract class RecordStreamReader {
                     }
                 }
                 case FD_DATA -> {
-                    expect(RecordType.FD_DATA, "after the FD_ENT of " + (fdNew ? "new " : "")
-                            + "objref " + fdEntry.objref());
+                    if (type != RecordType.FD_DATA) {
+                        expect(RecordType.FD_DATA, "after the FD_ENT of " + (fdNew ? "new " : "") + "objref " + fdEntry.objref());
+                    }
                     fdData = FdDataRecord.read(in, options.strictV13());
                     in.expectParent(fdEntry.objref(), "the objref of the FD_ENT before");
                     state = State.FNAME;
@@ -250,7 +256,7 @@ public abstract class RecordStreamReader {
     private void readFiles() throws IOException {
         PidsEntry pe = pids.get(taskIndex);
         FilesRecord f = FilesRecord.read(in, options.maxFdsPerTask());
-        in.expectParent(pe.vpid(), "the pid of task " + (taskIndex + 1) + " in TREE order");
+        if (in.recordParent() != pe.vpid()) in.expectParent(pe.vpid(), "the pid of task " + (taskIndex + 1) + " in TREE order");
         taskInfo = new TaskInfo(pe.vpid(), pe.vtgid(), pe.vppid(), comm, taskRecord.state(),
                 taskRecord.exitState(), taskRecord.exitCode(), taskRecord.exitSignal());
         int ref = f.objref();

@@ -5,6 +5,7 @@ import io.fleetckpt.agent.publish.HostStreamException;
 import io.fleetckpt.agent.publish.HostStreamPublisher;
 import io.fleetckpt.agent.publish.PublishResult;
 import io.fleetckpt.agent.publish.StreamId;
+import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.messages.CheckpointOptions;
 import io.fleetckpt.messages.HostSelection;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ public final class CheckpointRunner {
         }
         long captureNanos = System.nanoTime() - t0;
         try {
-            PublishResult r = publisher.publish(id, captured);
+            FormatOptions format = options != null && options.getStrictV13() ? FormatOptions.STRICT_V13 : FormatOptions.DEFAULT;
+            PublishResult r = publisher.publish(id, captured, format);
             LOG.info("{}: published {} chunks, {} tasks, {} fds, {} payload bytes", id, r.chunks() + 1, r.tasks(), r.fds(), r.payloadBytes());
             return new Outcome(id, r, null, captureNanos);
         } catch (HostStreamException e) {

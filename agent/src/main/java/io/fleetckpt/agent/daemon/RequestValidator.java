@@ -40,7 +40,7 @@ public final class RequestValidator {
             if (n > MAX_SELECTORS_PER_HOST) return where + " has " + n + " selectors, over the bound of " + MAX_SELECTORS_PER_HOST;
             for (int pid : h.getPids()) if (pid <= 0) return where + ".pids holds " + pid;
             for (int pid : h.getTrees()) if (pid <= 0) return where + ".trees holds " + pid;
-            for (String cg : h.getCgroups()) if (!cg.startsWith("/") || cg.contains("..")) return where + ".cgroups holds '" + printable(cg) + "': an absolute path without '..'";
+            for (String cg : h.getCgroups()) if (cg.isEmpty() || cg.contains("..") || cg.indexOf(0) >= 0) return where + ".cgroups holds '" + printable(cg) + "': a cgroup path without '..'";
             for (String p : h.getCommPatterns()) {
                 if (p.length() > MAX_PATTERN_CHARS) return where + ".commPatterns holds a pattern of " + p.length() + " characters";
                 try {

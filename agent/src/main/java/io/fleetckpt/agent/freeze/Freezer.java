@@ -128,14 +128,12 @@ public final class Freezer {
                 : !inPlace.isEmpty() ? (inPlaceKinds.get(0) == CgroupFreezer.V2 ? FreezeMethod.CGROUP_V2 : FreezeMethod.CGROUP_V1)
                 : FreezeMethod.ALREADY_FROZEN;
         ledger.flush();
-        long start = System.nanoTime();
-        FrozenSet set = new FrozenSet(sys, method, kind, own, movedFrom, inPlace,
-                inPlaceKinds.toArray(new CgroupFreezer[0]), toStop, alreadyFrozen, ledger, start);
-        set.installHook();
+        // Tasks move into the agent's cgroup before it freezes: a cgroup migration waits for an
+        // RCU grace period (milliseconds here), which should not count against the frozen
+        // window. A child forked in between lands in the same cgroup and is frozen with it.
+        FrozenSet set = null;
         try {
-            for (int i = 0; i < inPlace.size(); i++) inPlaceKinds.get(i).set(inPlace.get(i), true);
             if (own != null) {
-                kind.set(own, true);
                 for (Map.Entry<Integer, Path> e : new ArrayList<>(movedFrom.entrySet())) {
                     try {
                         kind.move(e.getKey(), own);
@@ -144,12 +142,20 @@ public final class Freezer {
                     }
                 }
             }
+            set = new FrozenSet(sys, method, kind, own, movedFrom, inPlace,
+                    inPlaceKinds.toArray(new CgroupFreezer[0]), toStop, alreadyFrozen, ledger);
+            set.installHook();
+            set.startedAt(System.nanoTime());
+            for (int i = 0; i < inPlace.size(); i++) inPlaceKinds.get(i).set(inPlace.get(i), true);
+            if (own != null) kind.set(own, true);
             for (int p : toStop) sys.kill(p, Syscalls.SIGSTOP);
             awaitFrozen(inPlace, inPlaceKinds, own, kind, toStop);
             set.frozenAt(System.nanoTime());
             return set;
         } catch (IOException | FreezeTimeout | RuntimeException e) {
-            set.thaw();
+            if (set != null) set.thaw();
+            else new FrozenSet(sys, method, kind, own, movedFrom, inPlace, inPlaceKinds.toArray(new CgroupFreezer[0]),
+                    toStop, alreadyFrozen, ledger).thaw();
             throw e;
         }
     }

@@ -25,7 +25,7 @@ public final class FrozenSet implements AutoCloseable {
     private final List<Integer> stopped;
     private final List<Integer> alreadyFrozen;
     private final FreezeLedger ledger;
-    private final long startNanos;
+    private long startNanos;
     private long frozenNanos;
     private long thawedNanos;
     private boolean thawed;
@@ -34,7 +34,7 @@ public final class FrozenSet implements AutoCloseable {
 
     FrozenSet(Syscalls sys, FreezeMethod method, CgroupFreezer kind, Path ownCgroup, Map<Integer, Path> movedFrom,
               List<Path> frozenInPlace, CgroupFreezer[] inPlaceKinds, List<Integer> stopped, List<Integer> alreadyFrozen,
-              FreezeLedger ledger, long startNanos) {
+              FreezeLedger ledger) {
         this.sys = sys;
         this.method = method;
         this.kind = kind;
@@ -45,7 +45,12 @@ public final class FrozenSet implements AutoCloseable {
         this.stopped = stopped;
         this.alreadyFrozen = alreadyFrozen;
         this.ledger = ledger;
-        this.startNanos = startNanos;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** The first freeze request goes out now: the frozen window starts. */
+    void startedAt(long nanos) {
+        startNanos = nanos;
     }
 
     void frozenAt(long nanos) {
@@ -84,23 +89,11 @@ public final class FrozenSet implements AutoCloseable {
     public synchronized void thaw() {
         if (thawed) return;
         thawed = true;
-        // Back to their own cgroups while still frozen: each task thaws as it leaves, and no
-        // task can fork into the agent's cgroup in between, so it can be removed afterwards.
-        for (Map.Entry<Integer, Path> e : movedFrom.entrySet()) {
-            try {
-                kind.move(e.getKey(), e.getValue());
-            } catch (IOException ex) {
-                if (Files.exists(Path.of("/proc", e.getKey().toString()))) {
-                    thawProblems.add("pid " + e.getKey() + ": could not move back to " + e.getValue() + ": " + ex.getMessage());
-                }
-            }
-        }
         if (ownCgroup != null) {
             try {
                 kind.set(ownCgroup, false);
-                removeWithRetry(ownCgroup);
             } catch (IOException ex) {
-                thawProblems.add("cgroup " + ownCgroup + ": " + ex.getMessage());
+                thawProblems.add("cgroup " + ownCgroup + ": could not thaw: " + ex.getMessage());
             }
         }
         for (int i = 0; i < frozenInPlace.size(); i++) {
@@ -112,6 +105,16 @@ public final class FrozenSet implements AutoCloseable {
         }
         for (int pid : stopped) sys.kill(pid, Syscalls.SIGCONT);
         thawedNanos = System.nanoTime();
+        // After the window: back to their own cgroups (migrations are slow), children forked
+        // meanwhile to their parent's origin, then the agent's cgroup goes.
+        if (ownCgroup != null) {
+            moveEveryoneBack();
+            try {
+                removeWithRetry(ownCgroup);
+            } catch (IOException ex) {
+                thawProblems.add("cgroup " + ownCgroup + ": could not remove: " + ex.getMessage());
+            }
+        }
         if (thawProblems.isEmpty()) {
             try {
                 ledger.clear();
@@ -124,6 +127,38 @@ public final class FrozenSet implements AutoCloseable {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook runs (or ran) anyway and finds everything thawed
+            }
+        }
+    }
+
+    private void moveEveryoneBack() {
+        for (Map.Entry<Integer, Path> e : movedFrom.entrySet()) {
+            try {
+                kind.move(e.getKey(), e.getValue());
+            } catch (IOException ex) {
+                if (Files.exists(Path.of("/proc", e.getKey().toString()))) {
+                    thawProblems.add("pid " + e.getKey() + ": could not move back to " + e.getValue() + ": " + ex.getMessage());
+                }
+            }
+        }
+        Path fallback = movedFrom.isEmpty() ? null : movedFrom.values().iterator().next();
+        for (int round = 0; round < 5 && fallback != null; round++) {
+            List<Integer> left;
+            try {
+                left = CgroupMounts.procsUnder(ownCgroup);
+            } catch (IOException ex) {
+                return;
+            }
+            if (left.isEmpty()) return;
+            for (int pid : left) {
+                Path to = fallback;
+                try {
+                    io.fleetckpt.agent.select.ProcStat st = io.fleetckpt.agent.select.ProcStat.read(pid);
+                    if (st != null && movedFrom.containsKey(st.ppid())) to = movedFrom.get(st.ppid());
+                    kind.move(pid, to);
+                } catch (IOException ex) {
+                    // exited meanwhile
+                }
             }
         }
     }

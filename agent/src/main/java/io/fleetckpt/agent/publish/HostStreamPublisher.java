@@ -63,6 +63,11 @@ public final class HostStreamPublisher {
      * @throws HostStreamException if any part could not be published; the stream was aborted
      */
     public PublishResult publish(StreamId id, CapturedHost host) throws HostStreamException {
+        return publish(id, host, options);
+    }
+
+    /** As {@link #publish(StreamId, CapturedHost)}, with the request's format options (strict v13). */
+    public PublishResult publish(StreamId id, CapturedHost host, FormatOptions options) throws HostStreamException {
         long t0 = System.nanoTime();
         Stream s = new Stream(id);
         Image image = host.image();

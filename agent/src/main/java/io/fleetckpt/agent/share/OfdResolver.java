@@ -29,6 +29,8 @@ public final class OfdResolver {
     private final ExecutorService pool;
     private final int helpers;
     private final boolean keyOnPos;
+    /** a bucket this large is sorted by all threads together */
+    static final int PARALLEL_BUCKET = 1024;
 
     /**
      * @param keyOnPos false when the tasks run (not frozen): a shared position can move between
@@ -90,14 +92,21 @@ public final class OfdResolver {
         List<KcmpFailure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
         AtomicInteger next = new AtomicInteger();
+        // Buckets too big for one thread to sort while the others idle are split over all
+        // threads first; the rest go one bucket per thread at a time.
+        int start = 0;
+        while (pool != null && start < toSort.size() && toSort.get(start).size() >= PARALLEL_BUCKET) {
+            calls.addAndGet(splitBucket(toSort.get(start++), pid, fd, rep, failures, true));
+        }
+        next.set(start);
         Runnable work = () -> {
             long n = 0;
             for (int i; (i = next.getAndIncrement()) < toSort.size(); ) {
-                n += splitBucket(toSort.get(i), pid, fd, rep, failures);
+                n += splitBucket(toSort.get(i), pid, fd, rep, failures, false);
             }
             calls.addAndGet(n);
         };
-        int extra = pool != null && total >= 1024 ? Math.min(helpers, toSort.size() - 1) : 0;
+        int extra = pool != null && total >= 1024 ? Math.min(helpers, toSort.size() - start - 1) : 0;
         List<Future<?>> futures = new ArrayList<>();
         for (int i = 0; i < extra; i++) futures.add(pool.submit(work));
         work.run();
@@ -120,34 +129,26 @@ public final class OfdResolver {
         return new Result(reps, List.copyOf(failures), calls.get());
     }
 
-    /** Sorts one bucket by kcmp and assigns each run of equal files its lowest index. */
-    private long splitBucket(List<Integer> bucket, int[] pid, int[] fd, int[] rep, List<KcmpFailure> failures) {
-        long[] n = {0};
-        Comparator<Integer> byFile = (x, y) -> {
-            n[0]++;
+    /** Sorts one bucket by kcmp and assigns each group of equal files its lowest index. */
+    private long splitBucket(List<Integer> bucket, int[] pid, int[] fd, int[] rep, List<KcmpFailure> failures,
+                             boolean parallel) {
+        java.util.concurrent.atomic.LongAdder n = new java.util.concurrent.atomic.LongAdder();
+        GroupingSort.Cmp byFile = (x, y) -> {
+            n.increment();
             int r = sys.kcmp(pid[x], pid[y], Syscalls.KCMP_FILE, fd[x], fd[y]);
             if (r < 0 || r > 2) throw new CompareFailed(x, y, r);
             return r == 0 ? 0 : r == 1 ? -1 : 1;
         };
-        Integer[] items = bucket.toArray(new Integer[0]);
+        int[] items = bucket.stream().mapToInt(Integer::intValue).toArray();
         try {
-            java.util.Arrays.sort(items, byFile);
-            int runStart = 0;
-            for (int j = 1; j <= items.length; j++) {
-                if (j == items.length || byFile.compare(items[j - 1], items[j]) != 0) {
-                    int low = Integer.MAX_VALUE;
-                    for (int q = runStart; q < j; q++) low = Math.min(low, items[q]);
-                    for (int q = runStart; q < j; q++) rep[items[q]] = low;
-                    runStart = j;
-                }
-            }
+            assign(parallel ? sortInParallel(items, byFile) : GroupingSort.sort(items, byFile), rep);
         } catch (CompareFailed e) {
             // Name the fd kcmp cannot see any more. The bucket stays unsplit-as-unknown: every fd
             // its own description, and its tasks are flagged through the failure.
             for (int x : bucket) rep[x] = x;
             boolean named = false;
             for (int x : new int[] {e.x, e.y}) {
-                n[0]++;
+                n.increment();
                 int self = sys.kcmp(pid[x], pid[x], Syscalls.KCMP_FILE, fd[x], fd[x]);
                 if (self != 0) {
                     named = true;
@@ -161,7 +162,39 @@ public final class OfdResolver {
                         + (e.result < 0 ? Errno.describe(e.result) : "unexpected result " + e.result)));
             }
         }
-        return n[0];
+        return n.sum();
+    }
+
+    /** One big bucket over all threads: a part each, then merged here. */
+    private List<int[]> sortInParallel(int[] items, GroupingSort.Cmp cmp) {
+        int parts = helpers + 1;
+        int per = (items.length + parts - 1) / parts;
+        List<Future<List<int[]>>> futures = new ArrayList<>();
+        for (int p = 1; p < parts; p++) {
+            int[] part = java.util.Arrays.copyOfRange(items, Math.min(items.length, p * per), Math.min(items.length, (p + 1) * per));
+            futures.add(pool.submit(() -> GroupingSort.sort(part, cmp)));
+        }
+        List<int[]> merged = GroupingSort.sort(java.util.Arrays.copyOfRange(items, 0, Math.min(items.length, per)), cmp);
+        for (Future<List<int[]>> f : futures) {
+            try {
+                merged = GroupingSort.merge(merged, f.get(), cmp);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while comparing files", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof CompareFailed cf) throw cf;
+                throw new IllegalStateException("kcmp worker failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return merged;
+    }
+
+    private static void assign(List<int[]> groups, int[] rep) {
+        for (int[] g : groups) {
+            int low = Integer.MAX_VALUE;
+            for (int x : g) low = Math.min(low, x);
+            for (int x : g) rep[x] = low;
+        }
     }
 
     private static final class CompareFailed extends RuntimeException {

@@ -33,6 +33,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,6 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AggregatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregatorService.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Encoding, hashing and fsync of images overlap with reassembly; fsyncs of different files overlap too. */
+    private static final int STORE_THREADS = 3;
+    private static final int MAX_PENDING_IMAGES = 12;
 
     private final AggregatorSettings settings;
     private final ImageStore store;
@@ -57,11 +62,13 @@ public final class AggregatorService implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaEventSink events;
     private final AggregatorCore core;
+    private final ExecutorService storePool;
     private final List<TopicPartition> assigned = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
     private volatile boolean crash;
+    private volatile boolean started;
     private Thread thread;
     private long lastCommitNanos = System.nanoTime();
     private int recordsPartitions = -1;
@@ -78,9 +85,14 @@ public final class AggregatorService implements AutoCloseable {
         pp.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         this.producer = new KafkaProducer<>(pp);
         this.events = new KafkaEventSink(producer, settings.topics().images(), codec);
+        this.storePool = Executors.newFixedThreadPool(STORE_THREADS, r -> {
+            Thread t = new Thread(r, "fleetckpt-aggregator-store");
+            t.setDaemon(true);
+            return t;
+        });
         this.core = new AggregatorCore(store, events, new KafkaDlqSink(producer, settings.topics().dlq()),
                 settings.topics().records(), settings.topics().control(), settings.limits(), settings.format(), codec,
-                System::currentTimeMillis);
+                System::currentTimeMillis, storePool, MAX_PENDING_IMAGES);
     }
 
     private Properties bytesConsumer(String group) {
@@ -101,6 +113,7 @@ public final class AggregatorService implements AutoCloseable {
 
     /** Runs the loop on the calling thread until {@link #close()}. */
     public void run() {
+        started = true;
         try {
             subscribe();
             while (running) {
@@ -114,7 +127,8 @@ public final class AggregatorService implements AutoCloseable {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
                 if (caughtUp()) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
-                if (core.ledger().hasUnflushed() || System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
+                // durability is batched: one flush (images, manifests, events) then one commit per interval
+                if (System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
                     flushAndCommit();
                 }
             }
@@ -233,8 +247,13 @@ public final class AggregatorService implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running = false;
+        if (!started) {
+            closeClients();
+            return;
+        }
         records.wakeup();
-        if (thread != null && thread != Thread.currentThread()) thread.join(30_000);
+        // whoever runs the loop (our thread or the caller's) commits on its way out: wait for it
+        if (thread == null || thread != Thread.currentThread()) stopped.await(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void closeClients() {
@@ -246,5 +265,6 @@ public final class AggregatorService implements AutoCloseable {
         }
         control.close(t);
         producer.close(t);
+        storePool.shutdownNow();
     }
 }

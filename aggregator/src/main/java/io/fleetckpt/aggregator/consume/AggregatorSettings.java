@@ -23,7 +23,7 @@ public record AggregatorSettings(KafkaClientConfig kafka, TopicNames topics, Str
 
     public static AggregatorSettings defaults(KafkaClientConfig kafka, TopicNames topics, Path storeDir) {
         return new AggregatorSettings(kafka, topics, DEFAULT_GROUP, storeDir, ChunkBudget.DEFAULT, ReassemblyLimits.DEFAULT,
-                FormatOptions.DEFAULT, Duration.ofMillis(500), Duration.ofSeconds(1));
+                FormatOptions.DEFAULT, Duration.ofMillis(200), Duration.ofSeconds(1));
     }
 
     public AggregatorSettings withGroupId(String g) {

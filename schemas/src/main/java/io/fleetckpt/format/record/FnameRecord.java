@@ -19,11 +19,13 @@ public final class FnameRecord {
     public static void write(RecordOutput out, RawBytes path) throws IOException {
         int len = path.length() + 1;
         if (len > MAX_LEN) throw new IllegalArgumentException("path of " + path.length() + " bytes exceeds PATH_MAX: " + abbreviated(path));
-        for (int i = 0; i < path.length(); i++) {
-            if (path.byteAt(i) == 0) throw new IllegalArgumentException("path has a NUL byte at " + i + ": " + abbreviated(path));
-        }
         int p = CrHdr.write(out, RecordType.FNAME, len, 0);
         out.putBytes(p, path);
+        // scan the copy in the buffer: one tight loop over an array instead of a call per byte
+        byte[] b = out.buffer();
+        for (int i = p, end = p + path.length(); i < end; i++) {
+            if (b[i] == 0) throw new IllegalArgumentException("path has a NUL byte at " + (i - p) + ": " + abbreviated(path));
+        }
     }
 
     /** Validates the current FNAME record; returns the path length (without the NUL). */

@@ -50,10 +50,7 @@ public final class HeadRecord {
     public static ImageHeader read(RecordInput in) throws IOException {
         int p = in.expectFixed(RecordType.HEAD, SIZE);
         in.expectParent(0, "none");
-        long magic = in.getLong(p + OFF_MAGIC);
-        if (magic != MAGIC) {
-            throw in.error(OFF_MAGIC, "magic", String.format("0x%016x, must be 0x%016x", magic, MAGIC));
-        }
+        in.expectMagic(p, OFF_MAGIC, MAGIC);
         int rev = in.getUShort(p + OFF_REV);
         if (rev != ImageHeader.REV) throw in.error(OFF_REV, "rev", "format revision " + rev + ", must be " + ImageHeader.REV);
         long flags = in.getLong(p + OFF_FLAGS);

@@ -170,6 +170,12 @@ public final class RecordInput {
                 recordType, field, problem);
     }
 
+    /** Checks the u64 magic at {@code payloadOffset} of the current record's payload (at index {@code p}). */
+    public void expectMagic(int p, int payloadOffset, long magic) throws ImageFormatException {
+        long v = getLong(p + payloadOffset);
+        if (v != magic) throw error(payloadOffset, "magic", String.format("0x%016x, must be 0x%016x", v, magic));
+    }
+
     /** Checks the current record's parent; {@code meaning} says what it must refer to. */
     public void expectParent(int expected, String meaning) throws ImageFormatException {
         if (recordParent != expected) {

@@ -20,10 +20,7 @@ public final class TailRecord {
     public static void read(RecordInput in) throws IOException {
         int p = in.expectFixed(RecordType.TAIL, SIZE);
         in.expectParent(0, "none");
-        long magic = in.getLong(p + OFF_MAGIC);
-        if (magic != MAGIC) {
-            throw in.error(OFF_MAGIC, "magic", String.format("0x%016x, must be 0x%016x", magic, MAGIC));
-        }
+        in.expectMagic(p, OFF_MAGIC, MAGIC);
         in.endRecord();
     }
 }

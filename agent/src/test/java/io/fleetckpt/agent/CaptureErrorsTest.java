@@ -1,0 +1,78 @@
+package io.fleetckpt.agent;
+
+import io.fleetckpt.agent.capture.TaskError;
+import io.fleetckpt.agent.select.Selector;
+import io.fleetckpt.agent.sys.Syscalls;
+import io.fleetckpt.agent.testing.Fixture;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.fleetckpt.agent.testing.Captures.assumeRoot;
+import static io.fleetckpt.agent.testing.Captures.request;
+import static io.fleetckpt.agent.testing.Captures.task;
+import static io.fleetckpt.agent.testing.Captures.tempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tasks that cannot be captured are reported by pid, and the others are still captured. */
+class CaptureErrorsTest {
+    @Test
+    void processExitingDuringCaptureIsReportedOthersCaptured() throws Exception {
+        assumeRoot();
+        try (Fixture doomed = Fixture.start("many", "200"); Fixture fine = Fixture.start("many", "200")) {
+            CaptureListener killAfterFreeze = (phase, pids) -> {
+                if (phase == CaptureListener.Phase.FROZEN) {
+                    // SIGKILL ends even a frozen task (cgroup v2)
+                    Syscalls.system().kill(doomed.pid, Syscalls.SIGKILL);
+                    try {
+                        doomed.process.waitFor();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                r = c.capture(request(tempDir("state"), new Selector.Pid(doomed.pid), new Selector.Pid(fine.pid))
+                        .withListener(killAfterFreeze));
+            }
+            assertTrue(r.partial());
+            assertEquals(1, r.tasks().size(), "only the survivor is in the result");
+            assertEquals(200, task(r, fine.pid).fds().size());
+            TaskError e = r.errors().get(0);
+            assertEquals(doomed.pid, e.pid());
+            assertEquals(TaskError.Kind.EXITED, e.kind(), e.toString());
+        }
+    }
+
+    @Test
+    void missingPidIsNamed() throws Exception {
+        assumeRoot();
+        try (Fixture fine = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            Process p = new ProcessBuilder("true").start();
+            p.waitFor();
+            int gone = (int) p.pid();
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(gone), new Selector.Pid(fine.pid)));
+            assertTrue(r.partial());
+            assertEquals(List.of(new TaskError(gone, -1, TaskError.Kind.NOT_FOUND, "no such process")), r.errors());
+            assertEquals(10, task(r, fine.pid).fds().size());
+        }
+    }
+
+    @Test
+    void unfrozenCaptureAgreesWithFrozenOneAndSaysSo() throws Exception {
+        assumeRoot();
+        try (Fixture f = Fixture.start("many", "3000"); Capturer c = new Capturer(Syscalls.system())) {
+            CaptureResult frozen = c.capture(request(tempDir("state"), new Selector.Pid(f.pid)));
+            CaptureResult live = c.capture(request(tempDir("state"), new Selector.Pid(f.pid)).withFreeze(false));
+            assertTrue(frozen.frozen());
+            assertFalse(live.frozen(), "marked not frozen");
+            assertTrue(live.scans() >= 2, "two scans that agree");
+            assertEquals(List.of(), live.errors());
+            assertEquals(1, live.tasks().size());
+            assertTrue(frozen.tasks().get(0).fds().equals(live.tasks().get(0).fds()), "same fds, same objrefs");
+        }
+    }
+}

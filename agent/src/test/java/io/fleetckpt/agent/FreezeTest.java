@@ -1,0 +1,163 @@
+package io.fleetckpt.agent;
+
+import io.fleetckpt.agent.freeze.CgroupMounts;
+import io.fleetckpt.agent.freeze.FreezeLedger;
+import io.fleetckpt.agent.freeze.FreezeMethod;
+import io.fleetckpt.agent.select.ProcStatAccess;
+import io.fleetckpt.agent.select.Selector;
+import io.fleetckpt.agent.sys.Syscalls;
+import io.fleetckpt.agent.testing.Fixture;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.fleetckpt.agent.testing.Captures.assumeRoot;
+import static io.fleetckpt.agent.testing.Captures.request;
+import static io.fleetckpt.agent.testing.Captures.task;
+import static io.fleetckpt.agent.testing.Captures.tempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The freezer's promises: what the user froze stays frozen, stopped stays stopped, leftovers are thawed. */
+class FreezeTest {
+    private static final Path V2 = Path.of("/sys/fs/cgroup/unified");
+
+    private static Path userCgroup(String name) throws Exception {
+        CgroupMounts m = CgroupMounts.detect();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.v2() != null, "no cgroup v2 mount");
+        Path cg = m.v2().resolve("fleetckpt-test-" + name + "-" + ProcessHandle.current().pid());
+        Files.createDirectories(cg);
+        return cg;
+    }
+
+    private static boolean v2Frozen(Path cg) throws Exception {
+        return Files.readString(cg.resolve("cgroup.events")).contains("frozen 1");
+    }
+
+    private static void awaitV2(Path cg, boolean frozen) throws Exception {
+        for (int i = 0; i < 2000 && v2Frozen(cg) != frozen; i++) Thread.sleep(1);
+        assertEquals(frozen, v2Frozen(cg));
+    }
+
+    @Test
+    void cgroupTheUserFrozeStaysFrozen() throws Exception {
+        assumeRoot();
+        Path cg = userCgroup("userfrozen");
+        Path root = CgroupMounts.detect().v2();
+        try (Fixture f = Fixture.start("many", "50")) {
+            Files.writeString(cg.resolve("cgroup.procs"), Integer.toString(f.pid));
+            Files.writeString(cg.resolve("cgroup.freeze"), "1");
+            awaitV2(cg, true);
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                CaptureResult byPid = c.capture(request(tempDir("state"), new Selector.Pid(f.pid)));
+                assertEquals(List.of(), byPid.errors());
+                assertEquals(List.of(f.pid), byPid.alreadyFrozen());
+                assertEquals(FreezeMethod.ALREADY_FROZEN, byPid.method());
+                assertEquals(50, task(byPid, f.pid).fds().size());
+                CaptureResult byCgroup = c.capture(request(tempDir("state"), new Selector.Cgroup(cg.toString())));
+                assertEquals(List.of(f.pid), byCgroup.alreadyFrozen());
+                assertEquals(50, task(byCgroup, f.pid).fds().size());
+            }
+            assertTrue(v2Frozen(cg), "still frozen after the captures");
+            assertEquals("1", Files.readString(cg.resolve("cgroup.freeze")).trim());
+            assertTrue(Files.readString(cg.resolve("cgroup.procs")).contains(Integer.toString(f.pid)), "not moved");
+            Files.writeString(cg.resolve("cgroup.freeze"), "0");
+            Files.writeString(root.resolve("cgroup.procs"), Integer.toString(f.pid));
+        } finally {
+            Files.writeString(cg.resolve("cgroup.freeze"), "0");
+            Files.deleteIfExists(cg);
+        }
+    }
+
+    @Test
+    void selectedCgroupIsFrozenInPlaceAndThawed() throws Exception {
+        assumeRoot();
+        Path cg = userCgroup("inplace");
+        Path root = CgroupMounts.detect().v2();
+        try (Fixture f = Fixture.start("many", "20")) {
+            Files.writeString(cg.resolve("cgroup.procs"), Integer.toString(f.pid));
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                r = c.capture(request(tempDir("state"), new Selector.Cgroup(cg.toString())));
+            }
+            assertEquals(List.of(), r.errors());
+            assertTrue(r.frozen());
+            assertEquals(FreezeMethod.CGROUP_V2, r.method());
+            assertEquals(List.of(), r.alreadyFrozen());
+            assertFalse(v2Frozen(cg), "thawed again");
+            assertTrue(Files.readString(cg.resolve("cgroup.procs")).contains(Integer.toString(f.pid)));
+            Files.writeString(root.resolve("cgroup.procs"), Integer.toString(f.pid));
+        } finally {
+            Files.deleteIfExists(cg);
+        }
+    }
+
+    @Test
+    void sigstopFallbackNeverResumesWhatWasStopped() throws Exception {
+        assumeRoot();
+        Syscalls sys = Syscalls.system();
+        try (Fixture running = Fixture.start("many", "10"); Fixture stopped = Fixture.start("many", "10")) {
+            assertEquals(0, sys.kill(stopped.pid, Syscalls.SIGSTOP));
+            for (int i = 0; i < 2000 && ProcStatAccess.state(stopped.pid) != 'T'; i++) Thread.sleep(1);
+            CaptureResult r;
+            try (Capturer c = new Capturer(sys, new CgroupMounts(null, null))) {
+                r = c.capture(request(tempDir("state"), new Selector.Pid(running.pid), new Selector.Pid(stopped.pid)));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(FreezeMethod.SIGSTOP, r.method());
+            assertEquals(List.of(stopped.pid), r.alreadyFrozen());
+            assertEquals(10, task(r, running.pid).fds().size());
+            assertEquals(10, task(r, stopped.pid).fds().size());
+            for (int i = 0; i < 2000 && ProcStatAccess.state(running.pid) == 'T'; i++) Thread.sleep(1);
+            try {
+                assertNotEquals('T', ProcStatAccess.state(running.pid), "resumed");
+                assertEquals('T', ProcStatAccess.state(stopped.pid), "a task the user stopped stays stopped");
+            } finally {
+                sys.kill(stopped.pid, Syscalls.SIGCONT);
+            }
+        }
+    }
+
+    @Test
+    void nextStartThawsWhatADeadAgentLeftFrozen() throws Exception {
+        assumeRoot();
+        Path state = tempDir("state");
+        Path cg = userCgroup("leftover");
+        Path root = CgroupMounts.detect().v2();
+        try (Fixture f = Fixture.start("many", "10")) {
+            // An agent that died while f was frozen in its cgroup: a process that has exited.
+            Process dead = new ProcessBuilder("true").start();
+            dead.waitFor();
+            long start = Long.parseLong(Files.readString(Path.of("/proc", Long.toString(f.pid), "stat"))
+                    .substring(Files.readString(Path.of("/proc", Long.toString(f.pid), "stat")).lastIndexOf(')') + 2)
+                    .split(" ")[19]);
+            Files.writeString(state.resolve("freeze-" + dead.pid() + ".state"), String.join("\n",
+                    "owner " + dead.pid() + " 1",
+                    "created v2 " + cg,
+                    "moved " + f.pid + " " + start + " " + root.resolve("cgroup.procs")) + "\n");
+            Files.writeString(cg.resolve("cgroup.freeze"), "1");
+            Files.writeString(cg.resolve("cgroup.procs"), Integer.toString(f.pid));
+            awaitV2(cg, true);
+
+            List<String> report = FreezeLedger.recover(state, Syscalls.system(), (int) ProcessHandle.current().pid());
+            assertTrue(report.stream().anyMatch(l -> l.contains("moved pid " + f.pid)), report.toString());
+            assertFalse(Files.exists(cg), "the dead agent's cgroup was removed");
+            assertTrue(Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")).contains("0::/\n"), "back in its own cgroup");
+            for (int i = 0; i < 2000 && ProcStatAccess.state(f.pid) != 'S'; i++) Thread.sleep(1);
+            assertEquals('S', ProcStatAccess.state(f.pid));
+            try (var l = Files.list(state)) {
+                assertEquals(0, l.count(), "state file consumed");
+            }
+        } finally {
+            if (Files.exists(cg)) {
+                Files.writeString(cg.resolve("cgroup.freeze"), "0");
+                for (String p : Files.readAllLines(cg.resolve("cgroup.procs"))) Files.writeString(root.resolve("cgroup.procs"), p);
+                Files.deleteIfExists(cg);
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.fleetckpt.agent.select;
+
+import io.fleetckpt.format.model.TaskInfo;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ProcStatTest {
+    @Test
+    void commWithParenthesesSpacesAndBytes() {
+        // every numeric field n (4..52) holds n, so each lands where it must
+        StringBuilder sb = new StringBuilder("4242 (a) b (\u00ff) S");
+        for (int n = 4; n <= 52; n++) sb.append(' ').append(n);
+        byte[] line = (sb + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        ProcStat st = ProcStat.parse(line);
+        assertEquals(4242, st.pid());
+        assertArrayEquals("a) b (\u00ff".getBytes(StandardCharsets.ISO_8859_1), st.comm().toByteArray());
+        assertEquals('S', st.stateLetter());
+        assertEquals(4, st.ppid());
+        assertEquals(22, st.startTime());
+        assertEquals(38, st.exitSignal());
+        assertEquals(52, st.exitCode());
+        TaskInfo ti = st.toTaskInfo(4242);
+        assertEquals(1, ti.state());
+        assertEquals(0, ti.exitState());
+    }
+}

@@ -1,0 +1,63 @@
+package io.fleetckpt.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unpacks the built tarball and runs the launcher from it, as an installer would. */
+class DistributionIT {
+    static final String BASE = "fleetckpt-" + System.getProperty("fleetckpt.version", "0.1.0-SNAPSHOT") + "/";
+
+    static Path tarball() {
+        Path t = Path.of(System.getProperty("fleetckpt.tarball", "target/fleetckpt-0.1.0-SNAPSHOT.tar.gz"));
+        assertTrue(Files.isRegularFile(t), "no tarball at " + t);
+        return t;
+    }
+
+    @Test
+    void theTarballHoldsJarLauncherUnitsConfigsAndDocs() throws Exception {
+        Tools.Result list = Tools.run(Path.of("."), List.of("tar", "-tzvf", tarball().toString()));
+        assertEquals(0, list.exitCode(), list.output());
+        Set<String> entries = list.output().lines().map(l -> l.substring(l.indexOf(BASE)))
+                .collect(Collectors.toSet());
+        for (String expected : List.of("bin/fleetckpt", "lib/fleetckpt.jar", "systemd/fleetckpt-agent.service",
+                "systemd/fleetckpt-aggregator.service", "config/agent.env", "config/aggregator.env",
+                "config/kafka-client.properties", "prometheus/prometheus.yml", "prometheus/alerts.yml",
+                "grafana/fleetckpt-dashboard.json", "docs/operations.md", "docs/running-on-a-cluster.md",
+                "docs/configuration.md", "README.md", "docker-compose.yml")) {
+            assertTrue(entries.contains(BASE + expected), "missing " + expected + " in " + entries);
+        }
+        String launcherLine = list.output().lines().filter(l -> l.endsWith(BASE + "bin/fleetckpt")).findFirst().orElseThrow();
+        assertTrue(launcherLine.startsWith("-rwxr-xr-x"), launcherLine);
+    }
+
+    @Test
+    void theUnpackedLauncherRunsTheCliAlsoThroughASymlink(@TempDir Path dir) throws Exception {
+        assertEquals(0, Tools.run(dir, List.of("tar", "-xzf", tarball().toString())).exitCode());
+        Path launcher = dir.resolve(BASE + "bin/fleetckpt");
+        Tools.Result help = Tools.run(dir, List.of(launcher.toString(), "--help"));
+        assertEquals(0, help.exitCode(), help.output());
+        assertTrue(help.output().contains("Usage: fleetckpt"), help.output());
+
+        Path link = Files.createSymbolicLink(dir.resolve("fleetckpt"), launcher);
+        Tools.Result version = Tools.run(dir, List.of(link.toString(), "--version"));
+        assertEquals(0, version.exitCode(), version.output());
+        assertTrue(version.output().startsWith("fleetckpt "), version.output());
+    }
+
+    @Test
+    void aBrokenInstallationSaysWhatIsMissing(@TempDir Path dir) throws Exception {
+        assertEquals(0, Tools.run(dir, List.of("tar", "-xzf", tarball().toString())).exitCode());
+        Files.delete(dir.resolve(BASE + "lib/fleetckpt.jar"));
+        Tools.Result r = Tools.run(dir, List.of(dir.resolve(BASE + "bin/fleetckpt").toString(), "--help"));
+        assertEquals(2, r.exitCode());
+        assertTrue(r.output().contains("lib/fleetckpt.jar is missing"), r.output());
+    }
+}

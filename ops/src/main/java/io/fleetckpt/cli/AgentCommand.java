@@ -1,0 +1,97 @@
+package io.fleetckpt.cli;
+
+import io.fleetckpt.agent.daemon.AgentRuntime;
+import io.fleetckpt.agent.daemon.CheckpointRunner;
+import io.fleetckpt.agent.daemon.LocalHostCapturer;
+import io.fleetckpt.cli.kafka.AgentOutput;
+import io.fleetckpt.cli.kafka.KafkaOptions;
+import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.kafka.TopicSetup;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code fleetckpt agent}: the per-host daemon. Reads checkpoint requests from the control topic,
+ * captures what a request selects on this host, publishes the host stream to the records topic.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Run the checkpoint agent of this host: consume requests from the control topic, "
+                + "capture the selected processes (frozen), publish their fd tables to the records topic.",
+                "Stops on SIGINT/SIGTERM. `agent capture` does one capture without a request."},
+        subcommands = AgentCaptureCommand.class,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "2:usage error, topics missing or broker unreachable"})
+public final class AgentCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--host-id", paramLabel = "ID", description = "This host's id in requests (default: the hostname).")
+    String hostId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/run/fleetckpt",
+            description = "Where the freezer records what to thaw if the agent dies (default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the per-fd capture work (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "One JSON object per handled request on stdout.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        String host = resolveHostId(hostId);
+        awaitTopics(kafka);
+        AgentOutput out = new AgentOutput(spec.commandLine().getOut(), json);
+        try (LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads));
+             AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer, FormatOptions.DEFAULT)) {
+            agent.daemon().onOutcome(out::outcome);
+            Thread hook = new Thread(agent::close, "fleetckpt-agent-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            spec.commandLine().getErr().println("fleetckpt agent: host " + host + ", run " + agent.agentRunId()
+                    + ", listening on " + kafka.topics().control());
+            agent.runDaemon();
+        }
+        return 0;
+    }
+
+    static String resolveHostId(String given) {
+        if (given != null && !given.isBlank()) return given;
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot determine the hostname; pass --host-id");
+        }
+    }
+
+    static int threadCount(Integer threads) {
+        return threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+    }
+
+    /** Fails fast with a clear message when the topics were never created (we never auto-create). */
+    static void awaitTopics(KafkaOptions kafka) {
+        try (Admin admin = Admin.create(kafka.clientConfig().admin())) {
+            new TopicSetup(admin).requireTopics(kafka.topics().all(), Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(e.getMessage() + " (create them with `fleetckpt topics create`)", e);
+        }
+    }
+
+    /** The outcome line shared by the daemon and one-shot mode. */
+    static boolean report(AgentOutput out, CheckpointRunner.Outcome o) {
+        out.outcome(o);
+        return o.ok();
+    }
+}

@@ -1,0 +1,82 @@
+package io.fleetckpt.cli;
+
+import io.fleetckpt.aggregator.consume.AggregatorService;
+import io.fleetckpt.aggregator.consume.AggregatorSettings;
+import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
+import io.fleetckpt.kafka.KafkaClientConfig;
+import io.fleetckpt.kafka.TopicLayout;
+import io.fleetckpt.kafka.TopicNames;
+import io.fleetckpt.kafka.TopicSetup;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "aggregator", mixinStandardHelpOptions = true,
+        description = {"Reassembles host streams from the records topic into complete images, stores them with a "
+                + "manifest per checkpoint (see docs/store.md) and publishes image and checkpoint events.",
+                "Runs until SIGTERM/SIGINT; several instances with the same --group share the partitions."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal after committing what was stored",
+                "2:usage error, broker unreachable, or the store failed (nothing past it was committed)"})
+final class AggregatorCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers")
+    String bootstrap;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties (TLS, SASL, ...)")
+    Path kafkaConfig;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory (created if missing)")
+    Path store;
+
+    @Option(names = "--group", paramLabel = "ID", defaultValue = AggregatorSettings.DEFAULT_GROUP,
+            description = "consumer group of the records topic (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--max-partition-mib", paramLabel = "MIB", defaultValue = "512",
+            description = "payload held in memory per partition before a stream is failed as too large (default: ${DEFAULT-VALUE})")
+    long maxPartitionMib;
+
+    @Option(names = "--no-create-topics", description = "do not create missing topics (they must exist)")
+    boolean noCreateTopics;
+
+    @Override
+    public Integer call() throws Exception {
+        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, kafkaConfig, System.getenv());
+        TopicNames topics = TopicNames.fromEnvironment(System.getenv());
+        TopicLayout layout = TopicLayout.fromEnvironment(System.getenv());
+        if (!noCreateTopics) {
+            try (Admin admin = Admin.create(kafka.admin())) {
+                new TopicSetup(admin).ensureTopics(topics, layout, Duration.ofSeconds(60));
+            }
+        }
+        long bound = maxPartitionMib << 20;
+        AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group)
+                .withLimits(new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()),
+                        ReassemblyLimits.DEFAULT.maxSequence()));
+        AggregatorService service = new AggregatorService(s);
+        Thread hook = new Thread(() -> {
+            try {
+                service.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fleetckpt-aggregator-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + " on " + kafka.bootstrapServers()
+                + ", store " + service.store() + ", topics " + topics.records() + " -> " + topics.images());
+        spec.commandLine().getErr().flush();
+        service.run();
+        if (service.failure() != null) {
+            throw new IllegalStateException("aggregator stopped: " + service.failure().getMessage(), service.failure());
+        }
+        return 0;
+    }
+}

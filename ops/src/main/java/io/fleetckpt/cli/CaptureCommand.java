@@ -1,0 +1,181 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetckpt.agent.CaptureListener;
+import io.fleetckpt.agent.CaptureRequest;
+import io.fleetckpt.agent.CaptureResult;
+import io.fleetckpt.agent.CaptureTimings;
+import io.fleetckpt.agent.Capturer;
+import io.fleetckpt.agent.ImageMapper;
+import io.fleetckpt.agent.capture.TaskError;
+import io.fleetckpt.agent.select.Selector;
+import io.fleetckpt.agent.sys.Syscalls;
+import io.fleetckpt.cli.capture.CaptureJson;
+import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.format.ImageWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** {@code fleetckpt capture}: freeze, capture, thaw, write a kernel-format image. */
+@Command(name = "capture",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Freezes the selected processes, captures their fd tables (with sharing found by kcmp), "
+                        + "thaws them and writes a kernel-format image.",
+                "Selectors combine; threads belong to their process; the agent never selects itself."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:every selected process was captured",
+                "1:partial: some process could not be captured (exited, refused, ...); the image holds the others",
+                "2:usage error, nothing captured, or the image could not be written"})
+public final class CaptureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pid", paramLabel = "P", description = "a process (a thread id selects its process)")
+    List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--tree", paramLabel = "P", description = "a process and all its descendants")
+    List<Integer> trees = new ArrayList<>();
+
+    @Option(names = "--cgroup", paramLabel = "PATH",
+            description = "every process of a cgroup and below (absolute, or relative to the v2 mount, then the v1 freezer)")
+    List<String> cgroups = new ArrayList<>();
+
+    @Option(names = "--comm", paramLabel = "REGEX", description = "processes whose comm contains a match")
+    List<String> comms = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true, description = "the image file to write")
+    Path output;
+
+    @Option(names = "--json", description = "print the captured model as JSON instead of the summary")
+    boolean json;
+
+    @Option(names = "--no-freeze", description = "do not freeze: scan until two scans agree; marked \"not frozen\"")
+    boolean noFreeze;
+
+    @Option(names = "--strict-v13", description = "only what v13 can express: tasks with other fds are left out (partial)")
+    boolean strictV13;
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads for the per-fd work (default: cores, ${DEFAULT-VALUE})")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--freeze-timeout", paramLabel = "MS", description = "bound on waiting for the frozen state (default ${DEFAULT-VALUE})")
+    long freezeTimeoutMs = CaptureRequest.DEFAULT_FREEZE_TIMEOUT.toMillis();
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "where the freezer notes what it froze, so a restarted agent thaws it (default ${DEFAULT-VALUE})")
+    Path stateDir = CaptureRequest.DEFAULT_STATE_DIR;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        List<Selector> selectors = selectors();
+        if (selectors.isEmpty()) {
+            err.println("fleetckpt capture: name processes with --pid, --tree, --cgroup or --comm");
+            return 2;
+        }
+        if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        CaptureListener progress = System.console() != null && !json
+                ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
+                : CaptureListener.NONE;
+        CaptureRequest req = CaptureRequest.of(selectors).withFreeze(!noFreeze).withThreads(threads)
+                .withFreezeTimeout(Duration.ofMillis(freezeTimeoutMs)).withStateDir(stateDir).withListener(progress);
+
+        CaptureResult r;
+        try (Capturer capturer = new Capturer(Syscalls.system())) {
+            r = capturer.capture(req);
+        }
+        ImageMapper.Mapped mapped = ImageMapper.toImage(r, strictV13);
+        List<TaskError> errors = new ArrayList<>(r.errors());
+        errors.addAll(mapped.excluded());
+        if (mapped.image().tasks().isEmpty()) {
+            err.println("fleetckpt capture: nothing captured; no image written");
+            for (TaskError e : errors) err.println("  " + e);
+            return 2;
+        }
+        long bytes = write(mapped, output);
+        if (json) {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode root = new CaptureJson(om).toJson(r);
+            root.put("partial", !errors.isEmpty());
+            root.put("image", output.toString());
+            root.put("image_bytes", bytes);
+            var excluded = root.putArray("excluded_strict_v13");
+            for (TaskError e : mapped.excluded()) excluded.add(new CaptureJson(om).error(e));
+            spec.commandLine().getOut().println(om.writeValueAsString(root));
+        } else {
+            summary(r, mapped, errors, bytes, spec.commandLine().getOut());
+        }
+        return errors.isEmpty() ? 0 : 1;
+    }
+
+    private List<Selector> selectors() {
+        List<Selector> s = new ArrayList<>();
+        pids.forEach(p -> s.add(new Selector.Pid(p)));
+        trees.forEach(p -> s.add(new Selector.Tree(p)));
+        cgroups.forEach(c -> s.add(new Selector.Cgroup(c)));
+        for (String c : comms) {
+            try {
+                s.add(new Selector.Comm(Pattern.compile(c)));
+            } catch (PatternSyntaxException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--comm " + c + ": " + e.getDescription());
+            }
+        }
+        return s;
+    }
+
+    /** Next to the target first, then renamed: a reader never sees half an image. */
+    private static long write(ImageMapper.Mapped mapped, Path output) throws IOException {
+        Path abs = output.toAbsolutePath();
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        long bytes;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+             ImageWriter w = new ImageWriter(out, FormatOptions.DEFAULT)) {
+            w.writeHeader(mapped.image().header(), mapped.image().tasks().stream().map(t -> t.info()).toList());
+            for (var t : mapped.image().tasks()) w.writeTask(t, mapped.image().openFiles()::get);
+            w.finish();
+            bytes = w.bytesWritten();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return bytes;
+    }
+
+    private static void summary(CaptureResult r, ImageMapper.Mapped mapped, List<TaskError> errors, long bytes, PrintWriter out) {
+        CaptureTimings t = r.timings();
+        out.printf("%s: %d tasks, %d fds, %d open files%n", errors.isEmpty() ? "captured" : "partial",
+                mapped.image().tasks().size(), mapped.image().fdCount(), mapped.image().openFiles().size());
+        if (r.frozen()) {
+            out.printf("frozen (%s): window %.2f ms (freeze %.2f, scan %.2f, share %.2f, thaw %.2f)%n",
+                    r.method().name().toLowerCase().replace('_', '-'), CaptureTimings.ms(t.frozenWindow()),
+                    CaptureTimings.ms(t.freeze()), CaptureTimings.ms(t.scan()), CaptureTimings.ms(t.share()), CaptureTimings.ms(t.thaw()));
+        } else {
+            out.printf("not frozen: %d scans until two agreed%n", r.scans());
+        }
+        if (!r.alreadyFrozen().isEmpty()) out.println("left frozen as found: " + r.alreadyFrozen());
+        out.printf("time %.2f ms, %d kcmp calls, %d threads%n", CaptureTimings.ms(t.total()), t.kcmpCalls(), r.threads());
+        out.printf("image %s (%d bytes)%n", "written", bytes);
+        for (String n : r.notes()) out.println("note: " + n);
+        for (TaskError e : errors) out.println("not captured: " + e);
+    }
+}

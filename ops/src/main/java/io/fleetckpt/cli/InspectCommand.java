@@ -1,0 +1,59 @@
+package io.fleetckpt.cli;
+
+import io.fleetckpt.cli.inspect.ImageWalker;
+import io.fleetckpt.cli.inspect.InspectSink;
+import io.fleetckpt.cli.inspect.JsonInspectSink;
+import io.fleetckpt.cli.inspect.TextInspectSink;
+import io.fleetckpt.format.FormatOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code fleetckpt inspect IMAGE}: what an image holds, and whether it is valid. */
+@Command(name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Show an fd-table image: header, process tree, and per task the fd table (fd, close-on-exec,"
+                        + " type, decoded flags and mode, position, path; objrefs shared by several fds marked *),"
+                        + " then a validation verdict with the offset of the first error. Everything read before"
+                        + " an error is shown."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:the image is valid",
+                "1:the image is invalid (the verdict names offset, record and field)",
+                "2:usage error, or the file cannot be read"})
+public final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "image file")
+    Path image;
+
+    @Option(names = "--json", description = "one JSON document instead of text (for scripts)")
+    boolean json;
+
+    @Option(names = "--strict-v13", description = "also refuse the extensions (fd types 3..8, shared fd tables)")
+    boolean strictV13;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(image)) {
+            spec.commandLine().getErr().println("fleetckpt inspect: error: not a readable file: " + image);
+            return 2;
+        }
+        FormatOptions options = FormatOptions.DEFAULT.withStrictV13(strictV13);
+        PrintWriter text = spec.commandLine().getOut();
+        InspectSink sink = json ? new JsonInspectSink(text) : new TextInspectSink(text);
+        boolean valid = new ImageWalker(image, options).walk(sink) == null;
+        text.flush();
+        return valid ? 0 : 1;
+    }
+}

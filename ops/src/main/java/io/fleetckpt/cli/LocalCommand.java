@@ -1,0 +1,213 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetckpt.agent.daemon.AgentRuntime;
+import io.fleetckpt.agent.daemon.LocalHostCapturer;
+import io.fleetckpt.aggregator.consume.AggregatorService;
+import io.fleetckpt.aggregator.consume.AggregatorSettings;
+import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.kafka.ChunkBudget;
+import io.fleetckpt.kafka.KafkaClientConfig;
+import io.fleetckpt.kafka.TopicLayout;
+import io.fleetckpt.kafka.TopicNames;
+import io.fleetckpt.kafka.TopicSetup;
+import io.fleetckpt.kafka.embedded.EmbeddedKafka;
+import io.fleetckpt.messages.CheckpointOptions;
+import io.fleetckpt.messages.CheckpointRequest;
+import io.fleetckpt.messages.HostSelection;
+import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.store.CheckpointManifest;
+import io.fleetckpt.store.CheckpointStatus;
+import io.fleetckpt.store.FileSystemImageStore;
+import io.fleetckpt.store.HostEntry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline in one JVM: starts a single-node Kafka broker (KRaft, data under --data), "
+                + "creates the topics, runs the aggregator and an agent for this host, checkpoints a process tree, "
+                + "waits for the stored image and prints the checkpoint id, the image path and the inspect summary.",
+                "Without --pid/--tree it starts a sample tree itself (files at positions, a dup, a directory, "
+                        + "forked children sharing them, a pipe) and ends it afterwards. Needs root (freezing, /proc, kcmp)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the image is stored (STORED)",
+                "1:the checkpoint ended PARTIAL or FAILED (the reasons are printed)",
+                "2:usage error, the broker or the store could not be set up, or no outcome before the timeout"})
+final class LocalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "fleetckpt-data",
+            description = "broker and agent data (default: ${DEFAULT-VALUE} under the working directory)")
+    Path data;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "image store (default: DATA/store)")
+    Path store;
+
+    @ArgGroup(exclusive = true)
+    Target target;
+
+    static final class Target {
+        @Option(names = "--pid", paramLabel = "PID", description = "checkpoint this process only")
+        Integer pid;
+        @Option(names = "--tree", paramLabel = "PID", description = "checkpoint this process and all its descendants")
+        Integer tree;
+    }
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "the checkpoint's deadline, from the request (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--json", description = "print the result as one JSON object instead of text")
+    boolean json;
+
+    private long t0;
+
+    @Override
+    public Integer call() throws Exception {
+        t0 = System.nanoTime();
+        Path storeDir = store != null ? store : data.resolve("store");
+        String hostId = LocalHostId.get();
+        step("starting the embedded Kafka broker (data in " + data.toAbsolutePath().normalize() + ")");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), Map.of())) {
+            KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers());
+            TopicNames topics = TopicNames.defaults();
+            try (Admin admin = Admin.create(kafka.admin())) {
+                new TopicSetup(admin).ensureTopics(topics, TopicLayout.singleNode(), Duration.ofSeconds(60));
+            }
+            step("broker at " + broker.bootstrapServers() + ", topics ready");
+            AggregatorService aggregator = new AggregatorService(AggregatorSettings.defaults(kafka, topics, storeDir)
+                    .withGroupId("fleetckpt-aggregator-local")).start();
+            try (LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
+                 AgentRuntime agent = new AgentRuntime(kafka, topics, ChunkBudget.DEFAULT, hostId, capturer, FormatOptions.DEFAULT);
+                 SampleProcessTree sample = target == null ? SampleProcessTree.start() : null) {
+                agent.startDaemon("fleetckpt-agent");
+                HostSelection sel = selection(hostId, sample);
+                step("aggregator and agent (host " + hostId + ") running; checkpointing "
+                        + (sel.getTrees().isEmpty() ? "pid " + sel.getPids() : "tree " + sel.getTrees())
+                        + (sample == null ? "" : " (sample: " + sample.processes().size() + " processes)"));
+                String id = checkpointId();
+                long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+                sendRequest(kafka, topics, id, deadline, sel);
+                step("requested checkpoint " + id);
+                CheckpointManifest m = await(new FileSystemImageStore(storeDir), id, aggregator, deadline + 15_000);
+                aggregator.close();
+                return report(m, storeDir);
+            } finally {
+                aggregator.close();
+            }
+        }
+    }
+
+    private HostSelection selection(String hostId, SampleProcessTree sample) {
+        HostSelection.Builder b = HostSelection.newBuilder().setHostId(hostId);
+        if (sample != null) b.setTrees(List.of((int) sample.rootPid()));
+        else if (target.tree != null) b.setTrees(List.of(target.tree));
+        else b.setPids(List.of(target.pid));
+        return b.build();
+    }
+
+    private static String checkpointId() {
+        return "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + UUID.randomUUID().toString().substring(0, 4);
+    }
+
+    private static void sendRequest(KafkaClientConfig kafka, TopicNames topics, String id, long deadline, HostSelection sel)
+            throws Exception {
+        CheckpointRequest r = CheckpointRequest.newBuilder().setCheckpointId(id).setRequestedAtMs(System.currentTimeMillis())
+                .setDeadlineMs(deadline).setRequestedBy("fleetckpt local").setHosts(List.of(sel))
+                .setOptions(CheckpointOptions.newBuilder().build()).build();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(kafka.producer("fleetckpt-local", ChunkBudget.DEFAULT))) {
+            p.send(new ProducerRecord<>(topics.control(), id, new MessageCodec().encode(r))).get();
+        }
+    }
+
+    /** Polls the manifest until the checkpoint's outcome is final, printing progress. */
+    private CheckpointManifest await(FileSystemImageStore s, String id, AggregatorService aggregator, long giveUpAtMs)
+            throws Exception {
+        long lastChunks = -1;
+        while (System.currentTimeMillis() < giveUpAtMs) {
+            if (aggregator.failure() != null) {
+                throw new IllegalStateException("the aggregator stopped: " + aggregator.failure().getMessage());
+            }
+            Optional<CheckpointManifest> m = s.readManifest(id);
+            if (m.isPresent() && m.get().status().isFinal()) return m.get();
+            long chunks = aggregator.stats().chunks;
+            if (chunks != lastChunks) {
+                step("waiting: " + chunks + " chunks received, " + aggregator.stats().imagesStored + " images stored");
+                lastChunks = chunks;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no outcome for checkpoint " + id + " before the timeout; "
+                + "the aggregator saw " + aggregator.stats());
+    }
+
+    private int report(CheckpointManifest m, Path storeDir) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("checkpointId", m.checkpointId());
+            r.put("status", m.status());
+            r.put("manifest", storeDir.resolve("checkpoints").resolve(m.checkpointId()).resolve("manifest.json").toAbsolutePath().toString());
+            r.put("hosts", m.hosts());
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            out.flush();
+            return m.status() == CheckpointStatus.STORED ? 0 : 1;
+        }
+        out.println("checkpoint " + m.checkpointId() + ": " + m.status());
+        for (HostEntry h : m.hosts()) {
+            if (h.image() == null) {
+                out.println("  host " + h.hostId() + ": " + h.status() + ": " + h.reason());
+                continue;
+            }
+            Path image = storeDir.resolve(h.image().path()).toAbsolutePath().normalize();
+            out.println("  host " + h.hostId() + ": " + h.status() + (h.reason() == null ? "" : " (" + h.reason() + ")"));
+            out.println("  image " + image);
+            out.println("  " + h.image().taskCount() + " tasks, " + h.image().fdCount() + " fds, "
+                    + h.image().openFileCount() + " open files, " + h.image().sizeBytes() + " bytes, frozen "
+                    + h.image().frozenWindowUs() + " us, sha256 " + h.image().sha256());
+            out.println();
+            out.flush();
+            inspect(image, out);
+        }
+        out.flush();
+        return m.status() == CheckpointStatus.STORED ? 0 : 1;
+    }
+
+    /** Runs the {@code inspect} command on the image when the CLI has it. */
+    private void inspect(Path image, PrintWriter out) {
+        CommandLine inspect = spec.root().subcommands().get("inspect");
+        if (inspect == null) {
+            out.println("  (inspect: run 'fleetckpt inspect " + image + "')");
+            return;
+        }
+        inspect.setOut(out);
+        inspect.setErr(spec.commandLine().getErr());
+        inspect.execute(image.toString());
+    }
+
+    private void step(String what) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("[%5.1fs] %s%n", (System.nanoTime() - t0) / 1e9, what);
+        err.flush();
+    }
+}

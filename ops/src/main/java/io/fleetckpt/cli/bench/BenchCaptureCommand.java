@@ -1,0 +1,215 @@
+package io.fleetckpt.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetckpt.agent.CaptureRequest;
+import io.fleetckpt.agent.CaptureResult;
+import io.fleetckpt.agent.Capturer;
+import io.fleetckpt.agent.freeze.CgroupMounts;
+import io.fleetckpt.agent.select.Selector;
+import io.fleetckpt.agent.sys.Syscalls;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code fleetckpt bench capture}: the agent's capture of one process with 10, 1,000 and 10,000
+ * fds, and of several processes with ~100k in all, against the same processes measured in the
+ * same run by a C program making the same syscalls (the floor) and by lsof. Medians of
+ * interleaved repetitions after a warm-up.
+ */
+@Command(name = "capture",
+        mixinStandardHelpOptions = true,
+        description = {"Capture speed: frozen window and total time of the agent against the C floor and lsof.",
+                "Needs root, gcc and lsof (scripts/install-deps.sh). The last line is one JSON object."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:benchmark ran", "2:a tool is missing or a capture failed"})
+public final class BenchCaptureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "N",
+            description = "fds of the one-process cases (default ${DEFAULT-VALUE})")
+    List<Integer> sizes = new ArrayList<>(List.of(10, 1000, 10000));
+
+    @Option(names = "--multi", paramLabel = "PROCS", description = "processes of ~19,900 fds in the ~100k case, 0 to skip (default ${DEFAULT-VALUE})")
+    int multi = 5;
+
+    @Option(names = "--reps", paramLabel = "R", description = "repetitions of the 10,000-fd case; smaller cases run more, larger fewer (default ${DEFAULT-VALUE})")
+    int reps = 5;
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads of the parallel runs (default: cores, ${DEFAULT-VALUE})")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    private record Row(String name, int fds, int ofds, double j1Window, double j1Total, double jnWindow, double jnTotal,
+                       double floorWork, double floorWindow, double lsof) {
+        double usPerFd(double ms) {
+            return ms * 1000 / fds;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CgroupMounts mounts = CgroupMounts.detect();
+        Path origin = mounts.v2CgroupOf((int) ProcessHandle.current().pid());
+        Path state = Files.createTempDirectory("fleetckpt-bench-state");
+        List<Row> rows = new ArrayList<>();
+        try (CaptureBenchRig rig = CaptureBenchRig.create(); Capturer capturer = new Capturer(Syscalls.system())) {
+            List<int[]> cases = new ArrayList<>();
+            for (int n : sizes) cases.add(new int[] {1, n});
+            if (multi > 0) cases.add(new int[] {multi, 19_900});
+            for (int[] c : cases) {
+                int procs = c[0], n = c[1];
+                List<Integer> pids = new ArrayList<>();
+                for (int i = 0; i < procs; i++) pids.add(rig.hold(n));
+                String name = procs == 1 ? "1 x " + n : procs + " x " + n;
+                err.println("bench capture: " + name + " fds ...");
+                int r = procs > 1 ? Math.max(1, reps - 2) : n <= 10 ? reps * 8 : n <= 1000 ? reps * 3 : reps;
+                rows.add(measure(name, rig, capturer, mounts, origin, state, pids, r));
+                rig.stopHolders();
+            }
+        } finally {
+            try (var l = Files.list(state)) {
+                for (Path p : l.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(state);
+        }
+        print(rows, out);
+        out.println(json(rows));
+        return 0;
+    }
+
+    private Row measure(String name, CaptureBenchRig rig, Capturer capturer, CgroupMounts mounts, Path origin, Path state,
+                        List<Integer> pids, int r) throws Exception {
+        List<Selector> sel = pids.stream().map(p -> (Selector) new Selector.Pid(p)).toList();
+        CaptureRequest one = CaptureRequest.of(sel).withStateDir(state).withThreads(1);
+        CaptureRequest many = one.withThreads(threads);
+        // warm-up: JIT (about 20,000 fds' worth), procfs dentries
+        int fdsPerRun = Math.max(1, pids.size() * ProcOracleCount.fds(pids.get(0)));
+        for (int w = Math.max(2, Math.min(50, 20_000 / fdsPerRun)); w > 0; w--) {
+            check(capturer.capture(one));
+            check(capturer.capture(many));
+        }
+        long[] j1w = new long[r], j1t = new long[r], jnw = new long[r], jnt = new long[r];
+        long[] fw = new long[r], fwin = new long[r], ls = new long[r];
+        int fds = 0, ofds = 0;
+        for (int i = 0; i < r; i++) {
+            CaptureResult a = check(capturer.capture(one));
+            j1w[i] = a.timings().frozenWindow();
+            j1t[i] = a.timings().total();
+            CaptureResult b = check(capturer.capture(many));
+            jnw[i] = b.timings().frozenWindow();
+            jnt[i] = b.timings().total();
+            fds = (int) a.fdCount();
+            ofds = a.openFileCount();
+            Path cg = rig.cgroupFor(mounts.v2(), pids);
+            try {
+                CaptureBenchRig.Floor f = rig.floor(1, cg, pids).get(0);
+                if (f.fds() != fds || f.ofds() != ofds) {
+                    throw new IllegalStateException("the C floor saw " + f.fds() + " fds / " + f.ofds()
+                            + " open files, the agent " + fds + " / " + ofds);
+                }
+                fw[i] = f.workNs();
+                fwin[i] = f.windowNs();
+            } finally {
+                CaptureBenchRig.leaveCgroup(origin, cg, pids);
+            }
+            ls[i] = rig.lsofNanos(pids);
+        }
+        return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ls));
+    }
+
+    /** The size of a process's fd table. */
+    private static final class ProcOracleCount {
+        static int fds(int pid) throws IOException {
+            try (var l = Files.list(Path.of("/proc", Integer.toString(pid), "fd"))) {
+                return (int) l.count();
+            }
+        }
+    }
+
+    private static CaptureResult check(CaptureResult r) {
+        if (r.partial() || !r.frozen()) throw new IllegalStateException("capture incomplete: " + r.errors() + " " + r.notes());
+        return r;
+    }
+
+    private static double med(long[] ns) {
+        long[] s = ns.clone();
+        Arrays.sort(s);
+        double m = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+        return m / 1e6;
+    }
+
+    private void print(List<Row> rows, PrintWriter out) {
+        out.printf("%-12s %7s %7s | %22s | %22s | %19s | %8s | %17s%n", "case", "fds", "ofds",
+                "agent 1 thread", "agent " + threads + " threads", "C floor", "lsof", "µs/fd 1T/" + threads + "T/C/lsof");
+        out.printf("%-12s %7s %7s | %10s %11s | %10s %11s | %9s %9s | %8s |%n", "", "", "", "frozen ms", "total ms",
+                "frozen ms", "total ms", "work ms", "window", "ms");
+        for (Row r : rows) {
+            out.printf("%-12s %7d %7d | %10.2f %11.2f | %10.2f %11.2f | %9.2f %9.2f | %8.2f | %4.1f/%4.1f/%4.1f/%4.1f%n",
+                    r.name(), r.fds(), r.ofds(), r.j1Window(), r.j1Total(), r.jnWindow(), r.jnTotal(), r.floorWork(),
+                    r.floorWindow(), r.lsof(), r.usPerFd(r.j1Window()), r.usPerFd(r.jnWindow()), r.usPerFd(r.floorWindow()),
+                    r.usPerFd(r.lsof()));
+        }
+        out.println();
+        out.printf("ratios (frozen window / C floor window; targets <= 1.2 single-threaded, <= 0.7 with %d threads;"
+                + " agent total / lsof, target < 1):%n", threads);
+        for (Row r : rows) {
+            out.printf("  %-12s 1T %.2f  %dT %.2f  | total/lsof 1T %.2f  %dT %.2f%n", r.name(), r.j1Window() / r.floorWindow(),
+                    threads, r.jnWindow() / r.floorWindow(), r.j1Total() / r.lsof(), threads, r.jnTotal() / r.lsof());
+        }
+    }
+
+    private String json(List<Row> rows) throws IOException {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = om.createObjectNode();
+        root.put("bench", "capture");
+        root.put("threads", threads);
+        Row ten = rows.stream().filter(r -> r.name().equals("1 x 10000")).findFirst()
+                .orElse(rows.isEmpty() ? null : rows.get(rows.size() - 1));
+        if (ten != null) {
+            root.put("case", ten.name());
+            root.put("fds", ten.fds());
+            root.put("open_files", ten.ofds());
+            root.put("frozen_ms", round(ten.jnWindow()));
+            root.put("total_ms", round(ten.jnTotal()));
+            root.put("frozen_ms_1t", round(ten.j1Window()));
+            root.put("total_ms_1t", round(ten.j1Total()));
+            root.put("floor_ms", round(ten.floorWindow()));
+            root.put("floor_work_ms", round(ten.floorWork()));
+            root.put("lsof_ms", round(ten.lsof()));
+            root.put("ratio_frozen_floor_1t", round(ten.j1Window() / ten.floorWindow()));
+            root.put("ratio_frozen_floor", round(ten.jnWindow() / ten.floorWindow()));
+        }
+        var all = root.putArray("cases");
+        for (Row r : rows) {
+            ObjectNode n = all.addObject();
+            n.put("case", r.name());
+            n.put("fds", r.fds());
+            n.put("frozen_ms_1t", round(r.j1Window()));
+            n.put("total_ms_1t", round(r.j1Total()));
+            n.put("frozen_ms", round(r.jnWindow()));
+            n.put("total_ms", round(r.jnTotal()));
+            n.put("floor_ms", round(r.floorWindow()));
+            n.put("lsof_ms", round(r.lsof()));
+        }
+        return om.writeValueAsString(root);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+}

@@ -1,0 +1,124 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetckpt.format.ImageWriter;
+import io.fleetckpt.format.SampleImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InspectCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Path golden() throws Exception {
+        Path p = dir.resolve("golden.img");
+        Files.write(p, ImageWriter.toBytes(SampleImages.golden()));
+        return p;
+    }
+
+    @Test
+    void validImage() throws Exception {
+        Run r = run("inspect", golden().toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("kernel 6.12.0"), r.out());
+        assertTrue(r.out().contains("O_WRONLY|O_APPEND|O_LARGEFILE"), r.out());
+        assertTrue(r.out().contains("/tmp/\\xff\\x01n\\\\ame"), r.out());
+        assertTrue(r.out().contains("fd table: shared, objref 9, the same table as task 102"), r.out());
+        assertTrue(r.out().contains("verdict: VALID"), r.out());
+        // fd 2 of task 100 dups objref 2: marked shared
+        assertTrue(r.out().matches("(?s).*\\n\\s+2 -\\s+FIFO\\s+2\\*.*"), r.out());
+    }
+
+    @Test
+    void strictV13RefusesTheExtensions() throws Exception {
+        Run r = run("inspect", "--strict-v13", golden().toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("field fd_type"), r.out());
+    }
+
+    @Test
+    void truncatedImageShowsWhatWasReadAndTheOffset() throws Exception {
+        byte[] b = Files.readAllBytes(golden());
+        Path p = dir.resolve("trunc.img");
+        Files.write(p, Arrays.copyOf(b, 1000));
+        Run r = run("inspect", p.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("comm \"worker\""), r.out());
+        assertTrue(r.out().contains("verdict: INVALID: offset 994: FD_ENT (302) record at 986, field payload"), r.out());
+
+        Run j = run("inspect", "--json", p.toString());
+        assertEquals(1, j.exit());
+        JsonNode n = new ObjectMapper().readTree(j.out());
+        assertFalse(n.get("valid").asBoolean());
+        assertEquals(994, n.get("error").get("offset").asLong());
+        assertEquals("FD_ENT", n.get("error").get("recordName").asText());
+        assertEquals(2, n.get("tasks").size());
+        assertEquals("/dev/null", n.get("tasks").get(0).get("fds").get(0).get("path").asText());
+    }
+
+    @Test
+    void jsonOfAValidImage() throws Exception {
+        Run r = run("inspect", "--json", golden().toString());
+        assertEquals(0, r.exit());
+        JsonNode n = new ObjectMapper().readTree(r.out());
+        assertTrue(n.get("valid").asBoolean());
+        assertEquals(5, n.get("tree").size());
+        JsonNode fd2 = n.get("tasks").get(0).get("fds").get(2);
+        assertEquals(2, fd2.get("fd").asInt());
+        assertTrue(fd2.get("shared").asBoolean());
+        assertEquals("FIFO", fd2.get("type").asText());
+        assertEquals(103, n.get("tasks").get(3).get("pid").asInt());
+        assertEquals(102, n.get("tasks").get(3).get("sharesTableOf").asInt());
+    }
+
+    @Test
+    void garbageAndMissingFiles() throws Exception {
+        Path g = dir.resolve("garbage.img");
+        byte[] junk = new byte[777];
+        new java.util.Random(3).nextBytes(junk);
+        Files.write(g, junk);
+        Run r = run("inspect", g.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("not an fd-table image"), r.out());
+        assertEquals(2, run("inspect", dir.resolve("missing.img").toString()).exit());
+        assertEquals(2, run("inspect").exit());
+    }
+
+    @Test
+    void benchCodecEndsWithJson() throws Exception {
+        Run r = run("bench", "codec", "--tasks", "12", "--fds", "20", "--warmup", "0", "--iterations", "1");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().trim().split("\n");
+        JsonNode n = new ObjectMapper().readTree(lines[lines.length - 1]);
+        for (String k : new String[] {"encode_mb_s", "decode_mb_s", "copy_mb_s", "decode_vs_copy"}) {
+            assertTrue(n.get(k).asDouble() > 0, k);
+        }
+        assertEquals(12 * 20, n.get("fd_entries").asLong());
+        assertEquals(2, run("bench").exit());
+    }
+}

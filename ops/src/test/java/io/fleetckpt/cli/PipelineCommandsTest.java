@@ -1,0 +1,131 @@
+package io.fleetckpt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetckpt.kafka.ChunkBudget;
+import io.fleetckpt.kafka.KafkaClientConfig;
+import io.fleetckpt.kafka.TopicNames;
+import io.fleetckpt.kafka.embedded.junit.EmbeddedKafkaExtension;
+import io.fleetckpt.kafka.embedded.junit.KafkaBootstrap;
+import io.fleetckpt.messages.ImageEvent;
+import io.fleetckpt.messages.ImageStatus;
+import io.fleetckpt.messages.codec.MessageCodec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Kafka-side commands end to end on the embedded broker and a real process of this machine. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class PipelineCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void topicsCaptureTailAndCheckpointWait(@KafkaBootstrap String bootstrap, @TempDir Path tmp) throws Exception {
+        String[] kafka = {"--bootstrap-server", bootstrap, "--topic-prefix", "cli."};
+        Run created = run(concat(new String[] {"topics", "create", "--partitions", "2", "--json"}, kafka));
+        assertEquals(0, created.exit(), created.err());
+        assertEquals(4, JSON.readTree(created.out()).get("created").size());
+        Run again = run(concat(new String[] {"topics", "create"}, kafka));
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("cli.fleetckpt.records  exists, ready"), again.out());
+
+        Path file = Files.writeString(tmp.resolve("held.txt"), "x");
+        Process child = new ProcessBuilder("sh", "-c", "exec 3<'" + file + "'; exec sleep 60").start();
+        try {
+            Thread.sleep(300);
+            Run cap = run(concat(new String[] {"agent", "--host-id", "cli-h1", "--state-dir", tmp.resolve("state").toString(), "--json"}, kafka,
+                    new String[] {"capture", "--checkpoint", "ck-cli-1", "--pid", Long.toString(child.pid())}));
+            assertEquals(0, cap.exit(), cap.err() + cap.out());
+            JsonNode outcome = JSON.readTree(cap.out());
+            assertTrue(outcome.get("ok").asBoolean());
+            assertEquals(4, outcome.get("fds").asInt(), "0-2 and the file");
+
+            Run tail = run(concat(new String[] {"tail", "--records", "--from-beginning", "--json", "--max-messages", "3"}, kafka));
+            assertEquals(0, tail.exit(), tail.err());
+            List<JsonNode> msgs = new ArrayList<>();
+            for (String line : tail.out().split("\n")) msgs.add(JSON.readTree(line));
+            assertEquals(3, msgs.size());
+            assertEquals("BEGIN", msgs.get(0).get("message").get("kind").asText());
+            assertEquals(1, msgs.get(0).get("payload_records").get("counts").get("PIDS").asInt());
+            assertEquals("ok", msgs.get(1).get("payload_records").get("crc").asText());
+            assertEquals(4, msgs.get(1).get("payload_records").get("counts").get("FD_ENT").asInt());
+            assertEquals("END", msgs.get(2).get("message").get("kind").asText());
+
+            // a bad control message lands in the DLQ via a running agent; checkpoint --wait follows a request
+            TopicNames topics = TopicNames.withPrefix("cli.");
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClientConfig.of(bootstrap).producer("t", ChunkBudget.DEFAULT))) {
+                p.send(new ProducerRecord<>(topics.control(), "junk", new byte[] {(byte) 0xC3, 0x01, 1})).get();
+            }
+            CompletableFuture<Run> agent = CompletableFuture.supplyAsync(() -> run(concat(
+                    new String[] {"agent", "--host-id", "cli-h2", "--state-dir", tmp.resolve("state2").toString()}, kafka)));
+            CompletableFuture<Run> wait = CompletableFuture.supplyAsync(() -> run(concat(new String[] {"checkpoint", "--host", "cli-h2",
+                    "--tree", Long.toString(child.pid()), "--checkpoint-id", "ck-cli-2", "--deadline", "20s", "--wait", "--json"}, kafka)));
+            // stand in for the aggregator (not part of this module): answer with an image event once END is out
+            Run seen = run(concat(new String[] {"tail", "--records", "--from-beginning", "--json", "--idle-exit", "15s", "--max-messages", "6"}, kafka));
+            assertTrue(seen.out().contains("\"checkpointId\":\"ck-cli-2\""), seen.out());
+            try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaClientConfig.of(bootstrap).producer("t", ChunkBudget.DEFAULT))) {
+                ImageEvent ev = ImageEvent.newBuilder().setCheckpointId("ck-cli-2").setHostId("cli-h2").setStatus(ImageStatus.STORED)
+                        .setLocation("/store/x").setSha256("ab").setSizeBytes(10).setTaskCount(1).setFdCount(4).setReason(null)
+                        .setEventTimeMs(System.currentTimeMillis()).build();
+                p.send(new ProducerRecord<>(topics.images(), "ck-cli-2/cli-h2", new MessageCodec().encode(ev))).get();
+            }
+            Run waited = wait.get(60, TimeUnit.SECONDS);
+            assertEquals(0, waited.exit(), waited.err() + waited.out());
+            JsonNode verdict = JSON.readTree(waited.out());
+            assertEquals("STORED", verdict.get("status").asText());
+            assertEquals("published", verdict.get("hosts").get(0).get("stream").asText());
+            assertTrue(waited.err().contains("cli-h2: END after"), waited.err());
+
+            Run dlq = run(concat(new String[] {"tail", "--dlq", "--from-beginning", "--max-messages", "1"}, kafka));
+            assertTrue(dlq.out().contains("DLQ[TRUNCATED"), dlq.out());
+            assertTrue(dlq.out().contains("by agent:cli-h2"), dlq.out());
+            assertTrue(!agent.isDone(), "the daemon keeps running");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void missingTopicsAndBadSelectionsAreClearErrors(@KafkaBootstrap String bootstrap) {
+        Run r = run("agent", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "capture", "--checkpoint", "x", "--pid", "1");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("topics create"), r.err());
+        Run s = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "h");
+        assertEquals(2, s.exit());
+        assertTrue(s.err().contains("select something"), s.err());
+    }
+
+    private static String[] concat(String[]... parts) {
+        List<String> all = new ArrayList<>();
+        for (String[] p : parts) all.addAll(List.of(p));
+        return all.toArray(String[]::new);
+    }
+}
