@@ -136,6 +136,37 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void captureThenRestoreThroughTheCli() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (String f : List.of("a.txt", "log.txt", "b.txt", "c.txt", "d.txt")) Files.write(data.resolve(f), new byte[300]);
+        Path ready = tmp.resolve("ready");
+        Process holder = new ProcessBuilder(CPrograms.get("holder").toString(), data.toString(), ready.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String[] pids = CPrograms.awaitFile(ready).trim().split(" ");
+        try {
+            Path image = tmp.resolve("holder.img");
+            Run cap = run("capture", "--pid", pids[0], "--state-dir", tmp.resolve("state").toString(), "-o", image.toString());
+            assertEquals(0, cap.code(), cap.out() + cap.err());
+            Path report = tmp.resolve("report");
+            Run r = run("restore", image.toString(), "--unrestorable", "devnull", "--json", "--",
+                    CPrograms.get("fdreport").toString(), report.toString());
+            assertEquals(1, r.code(), "pipes became placeholders: partial\n" + r.err());
+            JsonNode counts = new ObjectMapper().readTree(r.out()).get("counts");
+            assertEquals(2, counts.get("placeholder").asInt(), r.out());
+            ReportedTable t = ReportedTable.parse(Files.readString(report));
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), List.copyOf(t.fds().keySet()));
+            assertEquals(100, t.fds().get(10).pos());
+            assertEquals(02000, t.fds().get(4).flags() & 02000);
+            assertEquals("/dev/null", t.fds().get(9).path());
+            assertEquals("6", t.cloexecEnv());
+        } finally {
+            new ProcessBuilder("kill", "-9", pids[0], pids[1]).start().waitFor();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void badAndHostileImagesExitTwoWithAClearMessage() throws Exception {
         Path forged = tmp.resolve("forged.img");
         Files.write(forged, ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/etc/passwd", 01 | 01000, 0).build()));
