@@ -181,6 +181,9 @@ class RestoreCommandsTest {
         assertTrue(g.err().contains("garbage.img"), g.err());
 
         assertEquals(2, run("restore", forged.toString()).code(), "no COMMAND");
+        assertEquals(2, run("restore", "a.img", "b.img", "--", "true").code(), "two images");
+        assertEquals(2, run("restore", "--store", tmp.toString(), "--checkpoint", "c", "--host", "h", "a.img", "--", "true").code(),
+                "an image and --store");
 
         Path ok = tmp.resolve("ok.img");
         Files.write(ok, ImageWriter.toBytes(sample()));
