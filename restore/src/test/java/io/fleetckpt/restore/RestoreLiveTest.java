@@ -144,6 +144,28 @@ class RestoreLiveTest {
     }
 
     @Test
+    void relocatedUnderRootAfterTheOriginalFilesAreGone() throws Exception {
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
+        Path root = tmp.resolve("newroot");
+        Path moved = Files.createDirectories(root.resolve(data.toString().substring(1)));
+        try (var s = Files.list(data)) {
+            for (Path f : s.toList()) Files.move(f, moved.resolve(f.getFileName()));
+        }
+        Files.createDirectories(root.resolve("dev"));
+        Path out = tmp.resolve("report");
+        RestoreOutcome o = restore(image, List.of(parent), false, root, UnrestorablePolicy.SKIP, out);
+        ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
+        assertEquals(moved.resolve("a.txt").toString(), got.fds().get(3).path());
+        assertEquals(100, got.fds().get(3).pos());
+        assertEquals(moved.resolve("log.txt").toString(), got.fds().get(4).path());
+        assertEquals(moved.toString(), got.fds().get(7).path(), "the directory too");
+        assertEquals(0, Sys.kcmpFile(o.spawned().get(0).pid(), o.spawned().get(0).pid(), 3, 10));
+        assertFalse(got.fds().containsKey(0), "/dev/null is not under the new root: reported, not taken from the host");
+        assertTrue(o.report().tasks().get(0).fds().get(0).why().startsWith("no longer exists: " + root + "/dev/null"),
+                o.report().tasks().get(0).fds().get(0).why());
+    }
+
+    @Test
     void preloadLibrarySetsCloseOnExecAgainInsideCommand() throws Exception {
         Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
         Path out = tmp.resolve("report");
