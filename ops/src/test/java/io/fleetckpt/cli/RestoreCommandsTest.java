@@ -117,8 +117,8 @@ class RestoreCommandsTest {
                 "--pid", "100", "--dry-run", "--json");
         assertEquals(0, dry.code(), dry.err());
         JsonNode fds = new ObjectMapper().readTree(dry.out()).get("tasks").get(0).get("fds");
-        assertEquals("RESTORED", fds.get(0).get("status").asText());
-        assertEquals("PLACEHOLDER", fds.get(1).get("status").asText());
+        assertEquals("restored", fds.get(0).get("status").asText());
+        assertEquals("placeholder", fds.get(1).get("status").asText());
         assertEquals("deferred", fds.get(2).get("cloexec").asText());
 
         Path file = tmp.resolve("ck.img");
