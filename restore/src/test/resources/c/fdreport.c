@@ -1,5 +1,5 @@
 /* Reports its own fd table, as COMMAND of a restore sees it, then optionally waits to be killed.
- * usage: fdreport OUT [wait]
+ * usage: fdreport OUT [wait [perpid]]   (perpid: write OUT.PID, for several COMMANDs at once)
  * One line per fd: fd=N cloexec=0|1 pos=P flags=OCTAL path=LINK; then env=FLEETCKPT_CLOEXEC_FDS.
  * The table is listed before anything else is opened, so the report shows exactly what exec gave. */
 #define _GNU_SOURCE
@@ -51,12 +51,14 @@ int main(int argc, char **argv) {
     }
     const char *env = getenv("FLEETCKPT_CLOEXEC_FDS");
     n += snprintf(out + n, cap - n, "env=%s\n", env ? env : "");
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
+    char dst[4200], tmp[4300];
+    if (argc > 3) snprintf(dst, sizeof dst, "%s.%d", argv[1], (int) getpid());
+    else snprintf(dst, sizeof dst, "%s", argv[1]);
+    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
     int o = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (o < 0 || write(o, out, n) != (ssize_t) n) return 4;
     close(o);
-    rename(tmp, argv[1]);
+    rename(tmp, dst);
     if (argc > 2) pause();
     return 0;
 }

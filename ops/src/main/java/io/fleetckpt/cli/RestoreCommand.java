@@ -92,16 +92,24 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        List<String> command = new ArrayList<>(positional);
+        // Positionals before "--" name the image, those after it are COMMAND (picocli merges them).
+        List<String> original = cl.getParseResult().originalArgs();
+        int dash = original.indexOf("--");
+        int beforeDash = dash < 0 ? Math.min(1, positional.size()) : positional.size() - (original.size() - dash - 1);
+        List<String> command = new ArrayList<>(positional.subList(beforeDash, positional.size()));
+        List<String> imageArgs = positional.subList(0, beforeDash);
         Image image;
         if (store != null) {
             if (checkpointId == null || host == null) throw new CommandLine.ParameterException(cl, "--store needs --checkpoint and --host");
+            if (!imageArgs.isEmpty()) throw new CommandLine.ParameterException(cl, "give an IMAGE file or --store, not both");
             FileSystemImageStore s = ExistingStore.open(store, cl);
             StoredImageRef ref = StoredImageRef.find(s, checkpointId, host).get(0);
             image = new ImagePuller(s).load(ref);
         } else {
-            if (command.isEmpty()) throw new CommandLine.ParameterException(cl, "give an IMAGE file or --store/--checkpoint/--host");
-            image = readImage(Path.of(command.remove(0)));
+            if (imageArgs.size() != 1) {
+                throw new CommandLine.ParameterException(cl, "give one IMAGE file (or --store/--checkpoint/--host) before --");
+            }
+            image = readImage(Path.of(imageArgs.get(0)));
         }
         if (command.isEmpty() && !dryRun) throw new CommandLine.ParameterException(cl, "no COMMAND: put it after --");
         if (cloexecPreload != null && !Files.isRegularFile(cloexecPreload)) {

@@ -12,7 +12,6 @@ import io.fleetckpt.restore.testing.StoreFixture;
 import io.fleetckpt.store.FileSystemImageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,17 +27,8 @@ class RestoreCommandsTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Image sample() throws Exception {
@@ -52,31 +42,44 @@ class RestoreCommandsTest {
     void imagesListsCheckpointsHostsAndTotals() throws Exception {
         Image img = sample();
         StoreFixture.store(tmp.resolve("store"), "ck-1", "web-1", img);
-        Run r = run("images", "--store", tmp.resolve("store").toString());
+        CliRun r = run("images", "--store", tmp.resolve("store").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("ck-1  PARTIAL"), r.out());
         assertTrue(r.out().contains("1/2 hosts with images"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("web-1") && l.contains("STORED") && l.contains("2026-")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.contains("web-9") && l.contains("deadline passed")), r.out());
 
-        Run j = run("images", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-1", "--json");
+        CliRun j = run("images", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-1", "--json");
         JsonNode n = new ObjectMapper().readTree(j.out()).get("checkpoints").get(0);
         assertEquals("ck-1", n.get("manifest").get("checkpointId").asText());
         assertEquals(3, n.get("totals").get("fds").asLong());
         assertEquals(ImageWriter.toBytes(img).length, n.get("totals").get("sizeBytes").asLong());
 
         assertEquals(2, run("images", "--store", tmp.resolve("store").toString(), "--checkpoint", "nope").code());
-        Run missing = run("images", "--store", tmp.resolve("absent").toString());
+        CliRun missing = run("images", "--store", tmp.resolve("absent").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no image store at"), missing.err());
         assertFalse(Files.exists(tmp.resolve("absent")), "listing never creates a store");
     }
 
     @Test
+    void progressBarForLargeImagesOnly() {
+        StringWriter err = new StringWriter();
+        ConsoleProgress p = new ConsoleProgress(new PrintWriter(err));
+        io.fleetckpt.restore.pull.StoredImageRef ref = new io.fleetckpt.restore.pull.StoredImageRef("ck", "web-1", null);
+        p.progress(ref, 10, 1000);
+        assertEquals("", err.toString(), "no bar for a small image");
+        long total = 4L << 20;
+        for (long done = 0; done <= total; done += 4096) p.progress(ref, done, total);
+        assertTrue(err.toString().contains("web-1") && err.toString().contains("100% 4,194,304/4,194,304 bytes"), err.toString());
+        assertEquals(101, err.toString().split("\r").length - 1, "redrawn once per percent");
+    }
+
+    @Test
     void pullVerifiesAndRefusesAlteredBytes() throws Exception {
         FileSystemImageStore store = StoreFixture.store(tmp.resolve("store"), "ck-2", "web-1", sample());
         Path out = tmp.resolve("out");
-        Run ok = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", out.toString());
+        CliRun ok = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", out.toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.out().contains("sha256 verified"), ok.out());
         assertTrue(Files.exists(out.resolve("ck-2-web-1.img")));
@@ -88,7 +91,7 @@ class RestoreCommandsTest {
         blob.toFile().setWritable(true);
         Files.write(blob, b);
         Path out2 = tmp.resolve("out2");
-        Run bad = run("pull", "ck-2", "--host", "web-1", "--store", tmp.resolve("store").toString(), "-o", out2.toString());
+        CliRun bad = run("pull", "ck-2", "--host", "web-1", "--store", tmp.resolve("store").toString(), "-o", out2.toString());
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("checkpoint ck-2 host web-1 (sha256:" + sha + ")"), bad.err());
         try (Stream<Path> s = Files.list(out2)) {
@@ -100,18 +103,18 @@ class RestoreCommandsTest {
     void restoreFromStoreAndFromFile() throws Exception {
         Image img = sample();
         StoreFixture.store(tmp.resolve("store"), "ck-3", "web-1", img);
-        Run dry = run("restore", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-3", "--host", "web-1",
+        CliRun dry = run("restore", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-3", "--host", "web-1",
                 "--pid", "100", "--dry-run", "--json");
         assertEquals(0, dry.code(), dry.err());
         JsonNode fds = new ObjectMapper().readTree(dry.out()).get("tasks").get(0).get("fds");
-        assertEquals("RESTORED", fds.get(0).get("status").asText());
-        assertEquals("PLACEHOLDER", fds.get(1).get("status").asText());
+        assertEquals("restored", fds.get(0).get("status").asText());
+        assertEquals("placeholder", fds.get(1).get("status").asText());
         assertEquals("deferred", fds.get(2).get("cloexec").asText());
 
         Path file = tmp.resolve("ck.img");
         Files.write(file, ImageWriter.toBytes(img));
         Path report = tmp.resolve("report");
-        Run r = run("restore", file.toString(), "--unrestorable", "skip", "--", CPrograms.get("fdreport").toString(),
+        CliRun r = run("restore", file.toString(), "--unrestorable", "skip", "--", CPrograms.get("fdreport").toString(),
                 report.toString());
         assertEquals(1, r.code(), "the pipe was skipped: partial\n" + r.out() + r.err());
         assertTrue(r.out().contains("skipped"), r.out());
@@ -123,19 +126,59 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void captureThenRestoreThroughTheCli() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        for (String f : List.of("a.txt", "log.txt", "b.txt", "c.txt", "d.txt")) Files.write(data.resolve(f), new byte[300]);
+        Path ready = tmp.resolve("ready");
+        Process holder = new ProcessBuilder(CPrograms.get("holder").toString(), data.toString(), ready.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String[] pids = CPrograms.awaitFile(ready).trim().split(" ");
+        try {
+            Path image = tmp.resolve("holder.img");
+            CliRun cap = run("capture", "--pid", pids[0], "--state-dir", tmp.resolve("state").toString(), "-o", image.toString());
+            assertEquals(0, cap.code(), cap.out() + cap.err());
+            Path report = tmp.resolve("report");
+            CliRun r = run("restore", image.toString(), "--unrestorable", "devnull", "--json", "--",
+                    CPrograms.get("fdreport").toString(), report.toString());
+            assertEquals(1, r.code(), "pipes became placeholders: partial\n" + r.err());
+            JsonNode counts = new ObjectMapper().readTree(r.out()).get("counts");
+            assertEquals(2, counts.get("placeholder").asInt(), r.out());
+            ReportedTable t = ReportedTable.parse(Files.readString(report));
+            assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), List.copyOf(t.fds().keySet()));
+            assertEquals(100, t.fds().get(10).pos());
+            assertEquals(02000, t.fds().get(4).flags() & 02000);
+            assertEquals("/dev/null", t.fds().get(9).path());
+            assertEquals("6", t.cloexecEnv());
+        } finally {
+            new ProcessBuilder("kill", "-9", pids[0], pids[1]).start().waitFor();
+            holder.waitFor();
+        }
+    }
+
+    @Test
     void badAndHostileImagesExitTwoWithAClearMessage() throws Exception {
         Path forged = tmp.resolve("forged.img");
         Files.write(forged, ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/etc/passwd", 01 | 01000, 0).build()));
-        Run r = run("restore", forged.toString(), "--", "true");
+        CliRun r = run("restore", forged.toString(), "--", "true");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("refused: pid 5 fd 3 (objref 1)") && r.err().contains("O_TRUNC"), r.err());
 
         Path garbage = tmp.resolve("garbage.img");
         Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
-        Run g = run("restore", garbage.toString(), "--", "true");
+        CliRun g = run("restore", garbage.toString(), "--", "true");
         assertEquals(2, g.code());
         assertTrue(g.err().contains("garbage.img"), g.err());
 
         assertEquals(2, run("restore", forged.toString()).code(), "no COMMAND");
+        assertEquals(2, run("restore", "a.img", "b.img", "--", "true").code(), "two images");
+        assertEquals(2, run("restore", "--store", tmp.toString(), "--checkpoint", "c", "--host", "h", "a.img", "--", "true").code(),
+                "an image and --store");
+
+        Path ok = tmp.resolve("ok.img");
+        Files.write(ok, ImageWriter.toBytes(sample()));
+        CliRun missing = run("restore", ok.toString(), "--", tmp.resolve("no-such-program").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.out().contains("error: pid 100: cannot run") && missing.out().contains("No such file"), missing.out());
     }
 }

@@ -100,7 +100,7 @@ public final class Restorer {
                 String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : preload ? "preload" : "deferred";
                 OpenFile f = d.file();
                 fds.add(new FdReport(p.fd(), p.objref(), f.type() == null ? "?" : f.type().shortName, f.path().escaped(),
-                        OpenFlags.describe(f.flags() & ~OpenFlags.O_CLOEXEC), f.pos(), p.closeOnExec(), cloexec, status,
+                        OpenFlags.describe(f.flags() & ~io.fleetckpt.format.FileFlags.O_CLOEXEC), f.pos(), p.closeOnExec(), cloexec, status,
                         why, warnings));
             }
             tasks.add(new TaskReport(t.pid(), t.info().comm() == null ? "" : comm(t), pids.getOrDefault(t.pid(), 0),

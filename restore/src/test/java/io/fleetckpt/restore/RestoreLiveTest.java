@@ -71,13 +71,14 @@ class RestoreLiveTest {
 
     private RestoreOutcome restore(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
                                    Path out) throws Exception {
-        return restore(image, pids, tree, root, policy, out, null);
+        return restore(image, pids, tree, root, policy, out, null, false);
     }
 
     private RestoreOutcome restore(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy,
-                                   Path out, Path preload) throws Exception {
-        List<byte[]> cmd = List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
-                out.toString().getBytes(StandardCharsets.UTF_8), "wait".getBytes(StandardCharsets.UTF_8));
+                                   Path out, Path preload, boolean perPid) throws Exception {
+        List<byte[]> cmd = new ArrayList<>(List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
+                out.toString().getBytes(StandardCharsets.UTF_8), "wait".getBytes(StandardCharsets.UTF_8)));
+        if (perPid) cmd.add("perpid".getBytes(StandardCharsets.UTF_8));
         RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, false, cmd,
                 Map.of("PATH", "/usr/bin:/bin"), preload));
         for (SpawnedTask s : o.spawned()) restored.add(s.pid());
@@ -128,26 +129,50 @@ class RestoreLiveTest {
     void treeRestoreSharesDescriptionsAcrossProcesses() throws Exception {
         Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.tree(parent)));
         Path out = tmp.resolve("report");
-        RestoreOutcome o = restore(image, List.of(parent), true, null, UnrestorablePolicy.SKIP, out);
+        RestoreOutcome o = restore(image, List.of(parent), true, null, UnrestorablePolicy.SKIP, out, null, true);
         assertEquals(2, o.spawned().size());
         int a = o.spawned().get(0).pid();
         int b = o.spawned().get(1).pid();
-        // both COMMANDs write the same report path; wait for the second one's fds by kcmp-ability
-        CPrograms.awaitFile(out);
+        ReportedTable ta = ReportedTable.parse(CPrograms.awaitFile(Path.of(out + "." + a)));
+        ReportedTable tb = ReportedTable.parse(CPrograms.awaitFile(Path.of(out + "." + b)));
         assertEquals(0, Sys.kcmpFile(a, b, 3, 3), "fd 3 is one description across the restored processes");
         assertEquals(0, Sys.kcmpFile(a, b, 10, 3));
         assertEquals(0, Sys.kcmpFile(a, b, 4, 4), "the O_APPEND log too");
         assertNotEquals(0, Sys.kcmpFile(a, b, 12, 3));
         assertEquals(o.report().tasks().get(1).imagePid(), child);
-        assertTrue(Files.exists(Path.of("/proc/" + b + "/fd/13")), "the child's own file is at fd 13");
-        assertFalse(Files.exists(Path.of("/proc/" + b + "/fd/8")), "pipes skipped");
+        assertEquals(3, tb.fds().get(13).pos(), "the child's own file is at fd 13");
+        assertFalse(ta.fds().containsKey(13));
+        assertFalse(tb.fds().containsKey(8) || tb.fds().containsKey(9), "pipes skipped");
+        assertEquals(ta.fds().get(5).pos(), tb.fds().get(5).pos());
+    }
+
+    @Test
+    void relocatedUnderRootAfterTheOriginalFilesAreGone() throws Exception {
+        Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
+        Path root = tmp.resolve("newroot");
+        Path moved = Files.createDirectories(root.resolve(data.toString().substring(1)));
+        try (var s = Files.list(data)) {
+            for (Path f : s.toList()) Files.move(f, moved.resolve(f.getFileName()));
+        }
+        Files.createDirectories(root.resolve("dev"));
+        Path out = tmp.resolve("report");
+        RestoreOutcome o = restore(image, List.of(parent), false, root, UnrestorablePolicy.SKIP, out);
+        ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
+        assertEquals(moved.resolve("a.txt").toString(), got.fds().get(3).path());
+        assertEquals(100, got.fds().get(3).pos());
+        assertEquals(moved.resolve("log.txt").toString(), got.fds().get(4).path());
+        assertEquals(moved.toString(), got.fds().get(7).path(), "the directory too");
+        assertEquals(0, Sys.kcmpFile(o.spawned().get(0).pid(), o.spawned().get(0).pid(), 3, 10));
+        assertFalse(got.fds().containsKey(0), "/dev/null is not under the new root: reported, not taken from the host");
+        assertTrue(o.report().tasks().get(0).fds().get(0).why().startsWith("no longer exists: " + root + "/dev/null"),
+                o.report().tasks().get(0).fds().get(0).why());
     }
 
     @Test
     void preloadLibrarySetsCloseOnExecAgainInsideCommand() throws Exception {
         Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
         Path out = tmp.resolve("report");
-        RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.SKIP, out, CPrograms.cloexecPreload());
+        RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.SKIP, out, CPrograms.cloexecPreload(), false);
         ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
         assertTrue(got.fds().get(6).cloexec(), "fd 6 had close-on-exec in the original and has it again");
         assertFalse(got.fds().get(5).cloexec(), "its dup at fd 5 did not and does not");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
+import static io.fleetckpt.format.FileFlags.*;
 import static io.fleetckpt.restore.sys.OpenFlags.*;
 
 /**
@@ -66,8 +67,14 @@ public final class DescriptionOpener {
                 Sys.close(fd);
                 return failed(plan, "type changed: saved " + f.type().shortName + ", now " + typeName(nowType) + " at " + where);
             }
-            if (!pathOnly) applyStatusFlags(fd, saved, warnings);
-            if (!pathOnly) seek(fd, f, st[1], nowType, warnings);
+            if (!pathOnly) {
+                String wrong = applyStatusFlags(fd, saved, warnings);
+                if (wrong != null) {
+                    Sys.close(fd);
+                    return failed(plan, wrong + " at " + where);
+                }
+                seek(fd, f, st[1], nowType, warnings);
+            }
             int parked = park(fd);
             return new OpenedDescription(plan, parked, FdStatus.RESTORED, null, warnings);
         } catch (SysException e) {
@@ -88,20 +95,26 @@ public final class DescriptionOpener {
         }
     }
 
-    private static void applyStatusFlags(int fd, int saved, List<String> warnings) throws SysException {
+    /** @return why the description cannot be used (wrong access mode), or null */
+    private static String applyStatusFlags(int fd, int saved, List<String> warnings) throws SysException {
         int want = saved & SETFL_MASK;
         // F_SETFL can fail for one flag (O_DIRECT on tmpfs, O_NOATIME on a file we do not own):
         // a warning, not a failure, and the read-back says what the kernel kept.
         int r = Sys.fcntlUnchecked(fd, F_SETFL, want);
         int got = Sys.fcntl(fd, F_GETFL, 0);
         if (r < 0 || (got & SETFL_MASK) != want) {
-            warnings.add("status flags: wanted " + OpenFlags.describe(want) + ", kernel kept "
-                    + OpenFlags.describe(got & SETFL_MASK));
+            warnings.add("status flags: wanted " + statusNames(want) + ", kernel kept " + statusNames(got & SETFL_MASK));
         }
         if ((got & O_ACCMODE) != (saved & O_ACCMODE)) {
-            throw new SysException("access mode " + OpenFlags.describe(got & O_ACCMODE) + " instead of "
-                    + OpenFlags.describe(saved & O_ACCMODE), 0);
+            return "opened " + OpenFlags.describe(got & O_ACCMODE) + " instead of " + OpenFlags.describe(saved & O_ACCMODE);
         }
+        return null;
+    }
+
+    private static String statusNames(int flags) {
+        if (flags == 0) return "none";
+        String s = OpenFlags.describe(flags);
+        return s.substring(s.indexOf('|') + 1);
     }
 
     private static void seek(int fd, OpenFile f, long size, int nowType, List<String> warnings) throws SysException {

@@ -1,6 +1,6 @@
 package io.fleetckpt.restore.open;
 
-import io.fleetckpt.restore.sys.OpenFlags;
+import io.fleetckpt.format.FileFlags;
 import io.fleetckpt.restore.sys.Sys;
 import io.fleetckpt.restore.sys.SysException;
 
@@ -27,7 +27,7 @@ public final class PathResolver implements AutoCloseable {
     public static PathResolver open(Path root) throws SysException {
         if (root == null) return new PathResolver(Sys.AT_FDCWD, null);
         byte[] name = root.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
-        int fd = Sys.openat2(Sys.AT_FDCWD, name, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        int fd = Sys.openat2(Sys.AT_FDCWD, name, FileFlags.O_PATH | FileFlags.O_DIRECTORY | FileFlags.O_CLOEXEC, 0);
         return new PathResolver(fd, root);
     }
 

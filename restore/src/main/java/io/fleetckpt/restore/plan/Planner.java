@@ -26,6 +26,10 @@ public final class Planner {
     static final int PATH_MAX = 4096;
     /** fds the restorer keeps for itself (JVM, jars, report output) next to the descriptions it holds. */
     static final int RESTORER_RESERVE = 256;
+    /** Each task becomes a process: an image that asks for more is refused rather than obeyed. */
+    public static final int MAX_TASKS = 4096;
+    /** All fds of all restored tasks together (a plan entry each). */
+    public static final long MAX_TOTAL_FDS = 4_000_000;
 
     private final int fdLimit;
 
@@ -37,6 +41,13 @@ public final class Planner {
     public RestorePlan plan(Image image, List<Integer> pids, boolean tree, Path root, UnrestorablePolicy policy)
             throws PlanException {
         List<Task> tasks = select(image, pids, tree);
+        if (tasks.size() > MAX_TASKS) {
+            throw new PlanException(tasks.size() + " tasks to restore, each its own COMMAND: more than the bound of " + MAX_TASKS);
+        }
+        long total = tasks.stream().mapToLong(t -> t.fds().size()).sum();
+        if (total > MAX_TOTAL_FDS) {
+            throw new PlanException(total + " fds across the selected tasks: more than the bound of " + MAX_TOTAL_FDS);
+        }
         TreeMap<Integer, DescriptionPlan> descriptions = new TreeMap<>();
         List<TaskPlan> taskPlans = new ArrayList<>();
         for (Task t : tasks) {

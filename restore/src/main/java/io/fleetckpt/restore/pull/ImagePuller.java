@@ -47,6 +47,10 @@ public final class ImagePuller {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
+            // the rename itself is durable only once the directory is synced
+            try (FileChannel d = FileChannel.open(outDir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
             return target;
         } finally {
             if (!done) Files.deleteIfExists(tmp);

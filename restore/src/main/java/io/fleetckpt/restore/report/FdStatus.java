@@ -11,6 +11,8 @@ public enum FdStatus {
     /** Could not be restored; left closed. */
     FAILED;
 
+    /** The word the report uses, in text and JSON alike. */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String word() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

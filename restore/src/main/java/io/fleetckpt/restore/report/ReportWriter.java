@@ -40,10 +40,10 @@ public final class ReportWriter {
         for (TaskReport t : r.tasks()) {
             out.printf("task %d (%s)%s%s%n", t.imagePid(), t.comm(), t.pid() > 0 ? " -> pid " + t.pid() : "",
                     t.sharedTable() ? " [fd table was shared with another task; restored as a private copy]" : "");
-            out.printf("  %5s %6s %-11s %-5s %-8s %-26s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "CLOEXEC", "FLAGS", "POS",
+            out.printf("  %5s %6s %-11s %-5s %-8s %-34s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "CLOEXEC", "FLAGS", "POS",
                     "PATH");
             for (FdReport f : t.fds()) {
-                out.printf("  %5d %6d %-11s %-5s %-8s %-26s %10d  %s%n", f.fd(), f.objref(), f.status().word(), f.type(),
+                out.printf("  %5d %6d %-11s %-5s %-8s %-34s %10d  %s%n", f.fd(), f.objref(), f.status().word(), f.type(),
                         f.cloexec(), f.flags(), f.pos(), f.path());
                 if (f.why() != null) out.printf("        why: %s%n", f.why());
                 for (String w : f.warnings()) out.printf("        warning: %s%n", w);

@@ -3,12 +3,9 @@ package io.fleetckpt.restore.sys;
 /** A failed system call: what was attempted, and errno with its text. */
 public final class SysException extends Exception {
     public static final int ENOENT = 2;
-    public static final int EBADF = 9;
-    public static final int ENXIO = 6;
     public static final int ELOOP = 40;
     public static final int EXDEV = 18;
     public static final int ESPIPE = 29;
-    public static final int EMFILE = 24;
 
     public final int errno;
 

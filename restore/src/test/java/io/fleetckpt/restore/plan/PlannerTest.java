@@ -61,6 +61,15 @@ class PlannerTest {
     }
 
     @Test
+    void tooManyTasksAreRefusedBeforeAnyIsStarted() {
+        Images b = Images.task(2).fd(0, FdType.CHR, "/dev/null", 0, 0);
+        for (int pid = 3; pid < 3 + Planner.MAX_TASKS; pid++) b.and(pid, 2).share(0, 1, false);
+        PlanException e = assertThrows(PlanException.class,
+                () -> planner.plan(b.build(), List.of(2), true, null, UnrestorablePolicy.SKIP));
+        assertTrue(e.getMessage().contains("4097 tasks to restore"), e.getMessage());
+    }
+
+    @Test
     void selectionNamesMissingPidsAndTreeFollowsParents() throws Exception {
         Image image = Images.task(10).fd(3, FdType.FILE, "/a", 0, 0)
                 .and(11, 10).share(3, 1, false)
