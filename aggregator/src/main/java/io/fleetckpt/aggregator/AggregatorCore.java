@@ -198,6 +198,11 @@ public final class AggregatorCore {
         return stats;
     }
 
+    /** Host streams started and not yet complete or failed, over all partitions. */
+    public int openStreams() {
+        return partitions.values().stream().mapToInt(Reassembler::openStreams).sum();
+    }
+
     public long bufferedBytes() {
         return partitions.values().stream().mapToLong(Reassembler::bufferedBytes).sum();
     }

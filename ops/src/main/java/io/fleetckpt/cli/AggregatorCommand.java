@@ -30,8 +30,12 @@ final class AggregatorCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers")
     String bootstrap;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties (TLS, SASL, ...)")
+    @Option(names = {"--kafka-config", "--client-properties"}, paramLabel = "FILE",
+            description = "Kafka client properties (TLS, SASL, ...), or FLEETCKPT_CLIENT_PROPERTIES")
     Path kafkaConfig;
+
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory (created if missing)")
     Path store;
@@ -61,21 +65,24 @@ final class AggregatorCommand implements Callable<Integer> {
         AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group)
                 .withLimits(new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()),
                         ReassemblyLimits.DEFAULT.maxSequence()));
-        AggregatorService service = new AggregatorService(s);
-        Thread hook = new Thread(() -> {
-            try {
-                service.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try (MetricsEndpoint metrics = metricsOptions.open("aggregator").checkKafka(kafka).checkStore(store)) {
+            AggregatorService service = new AggregatorService(s, metrics.metrics());
+            metrics.checkPolling(service::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
+            Thread hook = new Thread(() -> {
+                try {
+                    service.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "fleetckpt-aggregator-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + " on " + kafka.bootstrapServers()
+                    + ", store " + service.store() + ", topics " + topics.records() + " -> " + topics.images());
+            spec.commandLine().getErr().flush();
+            service.run();
+            if (service.failure() != null) {
+                throw new IllegalStateException("aggregator stopped: " + service.failure().getMessage(), service.failure());
             }
-        }, "fleetckpt-aggregator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + " on " + kafka.bootstrapServers()
-                + ", store " + service.store() + ", topics " + topics.records() + " -> " + topics.images());
-        spec.commandLine().getErr().flush();
-        service.run();
-        if (service.failure() != null) {
-            throw new IllegalStateException("aggregator stopped: " + service.failure().getMessage(), service.failure());
         }
         return 0;
     }

@@ -2,8 +2,14 @@ package io.fleetckpt.aggregator.consume;
 
 import io.fleetckpt.aggregator.AggregatorCore;
 import io.fleetckpt.aggregator.AggregatorStats;
+import io.fleetckpt.aggregator.dlq.DlqSink;
 import io.fleetckpt.aggregator.dlq.KafkaDlqSink;
+import io.fleetckpt.aggregator.metered.MeteredDlqSink;
+import io.fleetckpt.aggregator.metered.MeteredEventSink;
+import io.fleetckpt.aggregator.storing.EventSink;
 import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.metrics.ConsumerLag;
+import io.fleetckpt.metrics.FleetMetrics;
 import io.fleetckpt.store.FileSystemImageStore;
 import io.fleetckpt.store.ImageStore;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -13,6 +19,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -69,11 +77,21 @@ public final class AggregatorService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean started;
+    private volatile long lastPollMs;
+    private volatile int openStreams;
     private Thread thread;
     private long lastCommitNanos = System.nanoTime();
     private int recordsPartitions = -1;
 
     public AggregatorService(AggregatorSettings settings) throws IOException {
+        this(settings, null);
+    }
+
+    /**
+     * As above, counting stored images, failed checkpoints and dead letters in {@code metrics}
+     * and feeding its streams-in-flight and consumer-lag gauges (null: not counted).
+     */
+    public AggregatorService(AggregatorSettings settings, FleetMetrics metrics) throws IOException {
         this.settings = settings;
         this.store = new FileSystemImageStore(settings.storeDir());
         MessageCodec codec = new MessageCodec(settings.budget().maxAcceptedMessageBytes());
@@ -90,7 +108,17 @@ public final class AggregatorService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.core = new AggregatorCore(store, events, new KafkaDlqSink(producer, settings.topics().dlq()),
+        EventSink eventSink = events;
+        DlqSink dlq = new KafkaDlqSink(producer, settings.topics().dlq());
+        if (metrics != null) {
+            eventSink = new MeteredEventSink(events, metrics);
+            dlq = new MeteredDlqSink(dlq, metrics);
+            // the consumer's metric map is a live view: taken once here, read by the scrape thread
+            Map<MetricName, ? extends Metric> recordsMetrics = records.metrics();
+            metrics.bindConsumerLag(ConsumerLag.of(() -> recordsMetrics));
+            metrics.bindStreamsInFlight(() -> openStreams);
+        }
+        this.core = new AggregatorCore(store, eventSink, dlq,
                 settings.topics().records(), settings.topics().control(), settings.limits(), settings.format(), codec,
                 System::currentTimeMillis, storePool, MAX_PENDING_IMAGES);
     }
@@ -125,7 +153,9 @@ public final class AggregatorService implements AutoCloseable {
                     if (running) throw e;
                     break;
                 }
+                lastPollMs = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
+                openStreams = core.openStreams();
                 if (caughtUp()) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
                 // durability is batched: one flush (images, manifests, events) then one commit per interval
                 if (System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
@@ -216,6 +246,11 @@ public final class AggregatorService implements AutoCloseable {
         }
         if (!offsets.isEmpty()) records.commitSync(offsets);
         lastCommitNanos = System.nanoTime();
+    }
+
+    /** When the loop last returned from a poll of the records topic (epoch ms), 0 before the first. */
+    public long lastPollMs() {
+        return lastPollMs;
     }
 
     public AggregatorStats stats() {
