@@ -1,22 +1,26 @@
 /*
  * Test fixture for the capture tests: sets up fd tables with known shapes, prints what it made,
- * then waits on stdin ("close N" closes fd N; EOF ends it) while a test captures it.
+ * then waits on stdin ("close N" closes fd N, "fork" forks a child that pauses; EOF ends it)
+ * while a test captures it.
  *
  *   fdfixture zoo DIR      parent + forked child holding every kind of fd the tests name
  *   fdfixture many N       a table of N fds of a few kinds (dups, /dev/null, pipes, socketpairs, files)
  *   fdfixture clonefiles   parent + a clone(CLONE_FILES) child: one fd table, two processes
+ *   fdfixture threads      a process with three extra threads (CHILD names one thread id)
  *   fdfixture kcmp         oracle: reads "pid fd" lines, prints "EQ i j" for every pair kcmp
  *                          calls the same open file description (all pairs, small inputs)
  *   fdfixture kcmpfiles P1 P2   oracle: prints 0 if P1 and P2 share one fd table
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -68,7 +72,10 @@ static void fill(int fd, int n) {
     }
 }
 
-/* Serves "close N" lines from stdin until EOF. */
+static pid_t forked[64];
+static int nforked;
+
+/* Serves "close N" and "fork" lines from stdin until EOF; then ends what it forked. */
 static void serve(void) {
     char line[64];
     fflush(stdout);
@@ -77,8 +84,19 @@ static void serve(void) {
         if (sscanf(line, "close %d", &n) == 1) {
             close(n);
             printf("closed %d\n", n);
-            fflush(stdout);
+        } else if (!strncmp(line, "fork", 4) && nforked < 64) {
+            pid_t c = fork();
+            if (c == 0) {
+                for (;;) pause();
+            }
+            forked[nforked++] = c;
+            printf("forked %d\n", c);
         }
+        fflush(stdout);
+    }
+    for (int i = 0; i < nforked; i++) {
+        kill(forked[i], SIGKILL);
+        waitpid(forked[i], NULL, 0);
     }
 }
 
@@ -232,6 +250,37 @@ static int clonefiles(void) {
     return 0;
 }
 
+static void *blocked(void *arg) {
+    (void) arg;
+    for (;;) pause();
+    return NULL;
+}
+
+/* A process with three more threads: a thread id must select the whole process. */
+static int threads(void) {
+    int f = must(open("/dev/null", O_RDONLY), "open");
+    say("devnull", f);
+    for (int i = 0; i < 3; i++) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, blocked, NULL) != 0) die("pthread_create");
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", getpid());
+    int tid = 0;
+    for (int tries = 0; tries < 1000 && tid == 0; tries++) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            int t = atoi(e->d_name);
+            if (t > 0 && t != getpid()) tid = t;
+        }
+        if (d) closedir(d);
+    }
+    printf("CHILD %d\nREADY %d\n", tid, getpid()); /* CHILD: a thread id, not a process */
+    serve();
+    return 0;
+}
+
 static int kcmp_oracle(void) {
     int pid[4096], fd[4096], n = 0;
     while (n < 4096 && scanf("%d %d", &pid[n], &fd[n]) == 2) n++;
@@ -254,6 +303,7 @@ int main(int argc, char **argv) {
     if (argc >= 3 && !strcmp(argv[1], "many")) return many(atoi(argv[2]));
     if (argc >= 2 && !strcmp(argv[1], "clonefiles")) return clonefiles();
     if (argc >= 2 && !strcmp(argv[1], "kcmp")) return kcmp_oracle();
+    if (argc >= 2 && !strcmp(argv[1], "threads")) return threads();
     if (argc >= 4 && !strcmp(argv[1], "kcmpfiles")) {
         long r = syscall(SYS_kcmp, atoi(argv[2]), atoi(argv[3]), KCMP_FILES, 0, 0);
         printf("%ld\n", r < 0 ? -errno : r);

@@ -99,6 +99,7 @@ public final class Capturer implements AutoCloseable {
                     method = fz.method();
                     alreadyFrozen = fz.alreadyFrozen();
                     freezeNs = fz.freezeNanos();
+                    sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
                     core = scanAndShare(sel, workers, helpers, true, ph, req.listener());
                 } finally {
@@ -189,21 +190,25 @@ public final class Capturer implements AutoCloseable {
         Map<Integer, List<TaskError>> errors = new LinkedHashMap<>();
         List<TaskFds> input = new ArrayList<>();
         for (TaskScan s : scans.values()) {
-            if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
-            else errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
+            // An empty or failed table may just mean the process exited (a zombie has no fds):
+            // say so rather than report a short table or fd-level noise.
+            boolean suspicious = !s.complete() || s.fds().isEmpty();
+            if (suspicious && exited(s.pid())) {
+                errors.put(s.pid(), new ArrayList<>(List.of(TaskError.task(s.pid(), TaskError.Kind.EXITED,
+                        "process exited during the capture"))));
+            } else if (s.complete()) {
+                input.add(new TaskFds(s.pid(), s.fds()));
+            } else {
+                errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
+            }
         }
         OfdResolver.Result shared = new OfdResolver(sys, workers, helpers, keyOnPos).resolve(input);
         for (KcmpFailure f : shared.failures()) {
-            errors.computeIfAbsent(f.pid(), x -> new ArrayList<>()).add(new TaskError(f.pid(), f.fd(),
-                    f.errno() == io.fleetckpt.agent.sys.Errno.EBADF ? TaskError.Kind.FD_CLOSED : TaskError.Kind.IO, f.what()));
-        }
-        // A table read from a task that exited meanwhile is empty or stale: check each is alive.
-        for (TaskFds t : input) {
-            ProcStat st = ProcStat.read(t.pid());
-            if (st == null || st.gone()) {
-                errors.computeIfAbsent(t.pid(), x -> new ArrayList<>()).add(TaskError.task(t.pid(), TaskError.Kind.EXITED,
-                        "process exited during the capture"));
-            }
+            TaskError e = exited(f.pid())
+                    ? TaskError.task(f.pid(), TaskError.Kind.EXITED, "process exited during the capture")
+                    : new TaskError(f.pid(), f.fd(), f.errno() == io.fleetckpt.agent.sys.Errno.EBADF
+                    ? TaskError.Kind.FD_CLOSED : TaskError.Kind.IO, f.what());
+            errors.computeIfAbsent(f.pid(), x -> new ArrayList<>()).add(e);
         }
         ph.share += System.nanoTime() - s0;
         ph.kcmpCalls += shared.kcmpCalls();
@@ -272,6 +277,46 @@ public final class Capturer implements AutoCloseable {
         sys.kcmp(self, self, Syscalls.KCMP_FILES, 0, 0);
         ProcStat.read(self);
         warm = true;
+    }
+
+    /**
+     * Processes that joined the selection while it was being frozen: forks of --tree processes
+     * (now in the agent's cgroup) and anything now in a selected cgroup. They are frozen too.
+     */
+    private Map<Integer, ProcStat> forkedWhileFreezing(Selection sel, FrozenSet fz) throws IOException {
+        Map<Integer, ProcStat> late = new HashMap<>();
+        if (sel.treePids().isEmpty() && sel.cgroups().isEmpty()) return late;
+        java.util.Set<Integer> known = new java.util.HashSet<>(sel.pids());
+        for (int p : fz.inPlaceMembers()) {
+            if (known.contains(p) || p == self) continue;
+            ProcStat st = ProcStat.read(p);
+            if (st != null && !st.gone()) late.put(p, st);
+        }
+        Map<Integer, ProcStat> candidates = new HashMap<>();
+        for (int p : fz.ownMembers()) {
+            if (known.contains(p) || late.containsKey(p)) continue;
+            ProcStat st = ProcStat.read(p);
+            if (st != null && !st.gone()) candidates.put(p, st);
+        }
+        java.util.Set<Integer> tree = new java.util.HashSet<>(sel.treePids());
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (var it = candidates.values().iterator(); it.hasNext(); ) {
+                ProcStat st = it.next();
+                if (tree.contains(st.ppid())) {
+                    tree.add(st.pid());
+                    late.put(st.pid(), st);
+                    it.remove();
+                    grew = true;
+                }
+            }
+        }
+        return late;
+    }
+
+    private static boolean exited(int pid) throws IOException {
+        ProcStat st = ProcStat.read(pid);
+        return st == null || st.gone();
     }
 
     private synchronized ExecutorService workers(int threads) {

@@ -20,6 +20,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Two processes, one fd table (clone with CLONE_FILES): the table is captured once and shared. */
 class CloneFilesTest {
     @Test
+    void aThreadIdSelectsItsProcessOnce() throws Exception {
+        assumeRoot();
+        try (Fixture f = Fixture.start("threads")) {
+            assertNotEquals(f.pid, f.child, "CHILD is a thread id");
+            CaptureResult r = capture(tempDir("state"), 1, new io.fleetckpt.agent.select.Selector.Pid(f.child),
+                    new io.fleetckpt.agent.select.Selector.Pid(f.pid));
+            assertEquals(List.of(), r.errors());
+            assertEquals(List.of(f.pid), r.tasks().stream().map(t -> t.pid()).toList(), "one process, one fd table");
+            assertEquals(ProcOracle.fds(f.pid).size(), task(r, f.pid).fds().size());
+        }
+    }
+
+    @Test
     void sharedTableWrittenOnce() throws Exception {
         assumeRoot();
         try (Fixture f = Fixture.start("clonefiles")) {

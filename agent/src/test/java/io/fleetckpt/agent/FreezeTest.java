@@ -97,6 +97,89 @@ class FreezeTest {
     }
 
     @Test
+    void cgroupV1FreezerWhenThereIsNoV2() throws Exception {
+        assumeRoot();
+        CgroupMounts m = CgroupMounts.detect();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.v1Freezer() != null, "no v1 freezer mounted");
+        try (Fixture f = Fixture.start("many", "30")) {
+            String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system(), new CgroupMounts(null, m.v1Freezer()))) {
+                r = c.capture(request(tempDir("state"), new Selector.Pid(f.pid)));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(FreezeMethod.CGROUP_V1, r.method());
+            assertEquals(30, task(r, f.pid).fds().size());
+            assertEquals(before, Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")), "back in its freezer cgroup");
+            f.closeFd(5);
+        }
+    }
+
+    /** Makes the fixture fork right after the selection was made, before anything is frozen. */
+    private static CaptureListener forkAfterSelection(Fixture f, int[] child) {
+        return (phase, pids) -> {
+            if (phase == CaptureListener.Phase.SELECTED) {
+                try {
+                    child[0] = f.fork();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    @Test
+    void treeChildForkedAfterSelectionIsFrozenAndCaptured() throws Exception {
+        assumeRoot();
+        try (Fixture f = Fixture.start("many", "40")) {
+            int[] child = {0};
+            CaptureListener forkNow = forkAfterSelection(f, child);
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                r = c.capture(request(tempDir("state"), new Selector.Tree(f.pid)).withListener(forkNow));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(List.of(f.pid, child[0]), r.tasks().stream().map(t -> t.pid()).toList(), "the late child is in the TREE");
+            assertEquals(task(r, f.pid).fds().stream().map(x -> x.objref()).toList(),
+                    task(r, child[0]).fds().stream().map(x -> x.objref()).toList(), "it shares every description");
+            assertFalse(Files.readString(Path.of("/proc", Integer.toString(child[0]), "cgroup")).contains("fleetckpt-"),
+                    "moved back out of the agent's cgroup");
+        }
+    }
+
+    @Test
+    void processJoiningASelectedCgroupIsCaptured() throws Exception {
+        assumeRoot();
+        Path cg = userCgroup("joining");
+        Path root = CgroupMounts.detect().v2();
+        try (Fixture f = Fixture.start("many", "12")) {
+            Files.writeString(cg.resolve("cgroup.procs"), Integer.toString(f.pid));
+            int[] child = {0};
+            CaptureListener forkNow = forkAfterSelection(f, child);
+            CaptureResult r;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                r = c.capture(request(tempDir("state"), new Selector.Cgroup(cg.toString())).withListener(forkNow));
+            }
+            assertEquals(List.of(), r.errors());
+            assertEquals(2, r.tasks().size());
+            assertEquals(12, task(r, child[0]).fds().size());
+            for (String p : Files.readAllLines(cg.resolve("cgroup.procs"))) Files.writeString(root.resolve("cgroup.procs"), p);
+        } finally {
+            Files.deleteIfExists(cg);
+        }
+    }
+
+    @Test
+    void notACgroupIsNamed() throws Exception {
+        assumeRoot();
+        try (Capturer c = new Capturer(Syscalls.system())) {
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Cgroup("/tmp")));
+            assertEquals(1, r.errors().size());
+            assertEquals("no such cgroup: /tmp", r.errors().get(0).what());
+        }
+    }
+
+    @Test
     void sigstopFallbackNeverResumesWhatWasStopped() throws Exception {
         assumeRoot();
         Syscalls sys = Syscalls.system();

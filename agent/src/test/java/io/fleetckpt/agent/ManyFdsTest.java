@@ -51,6 +51,10 @@ class ManyFdsTest {
             }
             assertEquals(42000, total, "fds");
             assertEquals(total, r.fdCount());
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            io.fleetckpt.format.ImageWriter.write(ImageMapper.toImage(r), out);
+            assertEquals(total, io.fleetckpt.format.ImageReader.readImage(out.toByteArray()).fdCount(),
+                    "the image passes the validating reader");
         }
     }
 

@@ -22,12 +22,16 @@ public final class DeadLetters {
     public static final String H_SOURCE_TOPIC = "fleetckpt.dlq.source.topic";
     public static final String H_SOURCE_PARTITION = "fleetckpt.dlq.source.partition";
     public static final String H_SOURCE_OFFSET = "fleetckpt.dlq.source.offset";
-    /** A short machine-readable kind, e.g. {@code TRUNCATED}, {@code INVALID_REQUEST}, {@code CRC_MISMATCH}. */
-    public static final String H_PROBLEM = "fleetckpt.dlq.problem";
+    /** A short machine-readable kind (the aggregator writes the same header), e.g. {@code TRUNCATED}, {@code INVALID_REQUEST}, {@code CRC_MISMATCH}. */
+    public static final String H_KIND = "fleetckpt.dlq.kind";
     /** The human-readable reason, naming what is wrong and where. */
     public static final String H_REASON = "fleetckpt.dlq.reason";
     /** Who put it there: {@code agent:<host>}, {@code aggregator}. */
     public static final String H_REPORTER = "fleetckpt.dlq.reporter";
+    /** Set by the aggregator when the message could be attributed to a host stream. */
+    public static final String H_CHECKPOINT = "fleetckpt.dlq.checkpoint";
+    public static final String H_HOST = "fleetckpt.dlq.host";
+    public static final String H_SEQUENCE = "fleetckpt.dlq.sequence";
     private static final int MAX_REASON_BYTES = 4096;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -51,7 +55,7 @@ public final class DeadLetters {
         h.add(H_SOURCE_TOPIC, utf8(source.topic()));
         h.add(H_SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
         h.add(H_SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        h.add(H_PROBLEM, utf8(problem));
+        h.add(H_KIND, utf8(problem));
         h.add(H_REASON, bounded(reason));
         h.add(H_REPORTER, utf8(reporter));
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(dlqTopic, null, source.key(), source.value(), h);

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
         description = "Benchmarks. Each prints its measurements and, as its last line, one JSON object.",
         subcommands = {
                 CodecBenchCommand.class,
+                io.fleetckpt.cli.bench.BenchCaptureCommand.class,
                 // other benchmarks register here, one line each
         },
         exitCodeListHeading = "%nExit codes:%n",

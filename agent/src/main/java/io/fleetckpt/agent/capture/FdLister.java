@@ -8,7 +8,9 @@ import java.util.Arrays;
 /** Lists the fd numbers of a task with getdents64 on a /proc/PID/fd dirfd. */
 final class FdLister {
     private final Syscalls sys;
-    private final byte[] buf = new byte[64 * 1024];
+    /** Reused per thread: a 64 KiB getdents buffer per capture would be most of a small capture's garbage. */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+    private final byte[] buf = BUFFER.get();
 
     FdLister(Syscalls sys) {
         this.sys = sys;

@@ -7,9 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Scans the fd tables of tasks: lists each table (getdents64), then reads every fd with
@@ -35,10 +33,6 @@ public final class FdScanner {
         this.sys = sys;
         this.pool = helpers > 0 ? pool : null;
         this.helpers = pool == null ? 0 : helpers;
-    }
-
-    public static FdScanner singleThreaded(Syscalls sys) {
-        return new FdScanner(sys, null, 0);
     }
 
     /** @return one scan per pid, in the order given */
@@ -84,7 +78,7 @@ public final class FdScanner {
                 }
             }
         };
-        runOnAll(work, total >= PARALLEL_MIN_FDS && pool != null ? Math.min(helpers, chunks.size() - 1) : 0);
+        Workers.runEverywhere(pool, total >= PARALLEL_MIN_FDS && pool != null ? Math.min(helpers, chunks.size() - 1) : 0, work, "scanning");
 
         Map<Integer, TaskScan> result = new LinkedHashMap<>();
         for (int pid : pids) {
@@ -103,22 +97,6 @@ public final class FdScanner {
             result.put(pid, new TaskScan(pid, fds, errors));
         }
         return result;
-    }
-
-    private void runOnAll(Runnable work, int extra) {
-        List<Future<?>> futures = new ArrayList<>(Math.max(0, extra));
-        for (int i = 0; i < extra; i++) futures.add(pool.submit(work));
-        work.run();
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while scanning", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("scan worker failed: " + e.getCause(), e.getCause());
-            }
-        }
     }
 
     private record Chunk(int pid, int[] fds, int from, int to) {

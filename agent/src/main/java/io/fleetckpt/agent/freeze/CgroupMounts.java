@@ -47,11 +47,15 @@ public record CgroupMounts(Path v2, Path v1Freezer) {
     /** @return the cgroup directory a user named, or null if there is none */
     public Path resolve(String path) {
         Path p = Path.of(path);
-        if (p.isAbsolute()) return Files.isDirectory(p) ? p : null;
+        if (p.isAbsolute()) return isCgroup(p) ? p : null;
         for (Path root : new Path[] {v2, v1Freezer}) {
-            if (root != null && Files.isDirectory(root.resolve(p))) return root.resolve(p);
+            if (root != null && isCgroup(root.resolve(p))) return root.resolve(p);
         }
         return null;
+    }
+
+    private static boolean isCgroup(Path dir) {
+        return Files.isRegularFile(dir.resolve("cgroup.procs"));
     }
 
     public boolean isV2(Path cgroupDir) {

@@ -2,6 +2,7 @@ package io.fleetckpt.agent.freeze;
 
 import io.fleetckpt.agent.select.ProcStat;
 import io.fleetckpt.agent.select.Selection;
+import io.fleetckpt.agent.select.TaskSelector;
 import io.fleetckpt.agent.sys.Syscalls;
 
 import java.io.IOException;
@@ -132,6 +133,7 @@ public final class Freezer {
         // RCU grace period (milliseconds here), which should not count against the frozen
         // window. A child forked in between lands in the same cgroup and is frozen with it.
         FrozenSet set = null;
+        List<CgroupFreezer.Control> controls = new ArrayList<>();
         try {
             if (own != null) {
                 for (Map.Entry<Integer, Path> e : new ArrayList<>(movedFrom.entrySet())) {
@@ -142,33 +144,60 @@ public final class Freezer {
                     }
                 }
             }
-            set = new FrozenSet(sys, method, kind, own, movedFrom, inPlace,
-                    inPlaceKinds.toArray(new CgroupFreezer[0]), toStop, alreadyFrozen, ledger);
+            if (own != null && !sel.treePids().isEmpty()) followForks(sel, kind, own, movedFrom, ledger);
+            for (int i = 0; i < inPlace.size(); i++) controls.add(inPlaceKinds.get(i).open(inPlace.get(i)));
+            if (own != null) controls.add(kind.open(own));
+            set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
             set.installHook();
             set.startedAt(System.nanoTime());
-            for (int i = 0; i < inPlace.size(); i++) inPlaceKinds.get(i).set(inPlace.get(i), true);
-            if (own != null) kind.set(own, true);
+            for (CgroupFreezer.Control c : controls) c.set(true);
             for (int p : toStop) sys.kill(p, Syscalls.SIGSTOP);
-            awaitFrozen(inPlace, inPlaceKinds, own, kind, toStop);
+            awaitFrozen(controls, toStop);
             set.frozenAt(System.nanoTime());
             return set;
         } catch (IOException | FreezeTimeout | RuntimeException e) {
-            if (set != null) set.thaw();
-            else new FrozenSet(sys, method, kind, own, movedFrom, inPlace, inPlaceKinds.toArray(new CgroupFreezer[0]),
-                    toStop, alreadyFrozen, ledger).thaw();
+            if (set == null) set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
+            set.thaw();
             throw e;
         }
     }
 
-    private void awaitFrozen(List<Path> inPlace, List<CgroupFreezer> inPlaceKinds, Path own, CgroupFreezer kind,
-                             List<Integer> stopped) throws IOException, FreezeTimeout {
+    /**
+     * A --tree process may fork between selection and the move into the agent's cgroup; such a
+     * child stays outside and would run on. Its children are moved in too (a child forked after
+     * the move is in the cgroup already); the capture picks them up once frozen.
+     */
+    private void followForks(Selection sel, CgroupFreezer kind, Path own, Map<Integer, Path> movedFrom,
+                             FreezeLedger ledger) throws IOException {
+        Set<Integer> tree = new java.util.HashSet<>(sel.treePids());
+        tree.retainAll(movedFrom.keySet());
+        for (int round = 0; round < 16; round++) {
+            List<Integer> fresh = new ArrayList<>();
+            for (int kid : TaskSelector.childrenOf(tree)) if (!tree.contains(kid) && kid != self) fresh.add(kid);
+            if (fresh.isEmpty()) return;
+            for (int kid : fresh) {
+                tree.add(kid);
+                Path from = kind == CgroupFreezer.V2 ? mounts.v2CgroupOf(kid) : mounts.v1FreezerCgroupOf(kid);
+                if (from == null || from.equals(own)) continue;
+                ledger.moved(kid, startTime(kid), from.resolve("cgroup.procs"));
+                ledger.flush();
+                try {
+                    kind.move(kid, own);
+                    movedFrom.put(kid, from);
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        }
+    }
+
+    private void awaitFrozen(List<CgroupFreezer.Control> controls, List<Integer> stopped) throws IOException, FreezeTimeout {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int spins = 0; ; spins++) {
             String waitingFor = null;
-            for (int i = 0; i < inPlace.size() && waitingFor == null; i++) {
-                if (!inPlaceKinds.get(i).reached(inPlace.get(i))) waitingFor = "cgroup " + inPlace.get(i);
+            for (int i = 0; i < controls.size() && waitingFor == null; i++) {
+                if (!controls.get(i).reached()) waitingFor = "cgroup " + controls.get(i).dir();
             }
-            if (waitingFor == null && own != null && !kind.reached(own)) waitingFor = "cgroup " + own;
             for (int i = 0; i < stopped.size() && waitingFor == null; i++) {
                 int p = stopped.get(i);
                 if (Files.exists(Path.of("/proc", Integer.toString(p))) && !allThreadsStopped(p)) waitingFor = "pid " + p;

@@ -20,8 +20,7 @@ public final class FrozenSet implements AutoCloseable {
     private final CgroupFreezer kind;
     private final Path ownCgroup;
     private final Map<Integer, Path> movedFrom;
-    private final List<Path> frozenInPlace;
-    private final CgroupFreezer inPlaceKinds[];
+    private final List<CgroupFreezer.Control> controls;
     private final List<Integer> stopped;
     private final List<Integer> alreadyFrozen;
     private final FreezeLedger ledger;
@@ -33,15 +32,13 @@ public final class FrozenSet implements AutoCloseable {
     private final List<String> thawProblems = new ArrayList<>();
 
     FrozenSet(Syscalls sys, FreezeMethod method, CgroupFreezer kind, Path ownCgroup, Map<Integer, Path> movedFrom,
-              List<Path> frozenInPlace, CgroupFreezer[] inPlaceKinds, List<Integer> stopped, List<Integer> alreadyFrozen,
-              FreezeLedger ledger) {
+              List<CgroupFreezer.Control> controls, List<Integer> stopped, List<Integer> alreadyFrozen, FreezeLedger ledger) {
         this.sys = sys;
         this.method = method;
         this.kind = kind;
         this.ownCgroup = ownCgroup;
         this.movedFrom = movedFrom;
-        this.frozenInPlace = frozenInPlace;
-        this.inPlaceKinds = inPlaceKinds;
+        this.controls = controls;
         this.stopped = stopped;
         this.alreadyFrozen = alreadyFrozen;
         this.ledger = ledger;
@@ -71,6 +68,18 @@ public final class FrozenSet implements AutoCloseable {
         return List.copyOf(alreadyFrozen);
     }
 
+    /** Processes now in the agent's own cgroup (the moved ones and whatever they forked). */
+    public List<Integer> ownMembers() throws IOException {
+        return ownCgroup == null ? List.of() : CgroupMounts.procsUnder(ownCgroup);
+    }
+
+    /** Processes now in the selected cgroups frozen in place (forks included). */
+    public List<Integer> inPlaceMembers() throws IOException {
+        List<Integer> all = new ArrayList<>();
+        for (CgroupFreezer.Control c : controls) if (!c.dir().equals(ownCgroup)) all.addAll(CgroupMounts.procsUnder(c.dir()));
+        return all;
+    }
+
     /** Time from the first freeze request until every task was frozen. */
     public long freezeNanos() {
         return frozenNanos - startNanos;
@@ -89,22 +98,22 @@ public final class FrozenSet implements AutoCloseable {
     public synchronized void thaw() {
         if (thawed) return;
         thawed = true;
-        if (ownCgroup != null) {
+        for (CgroupFreezer.Control c : controls) {
             try {
-                kind.set(ownCgroup, false);
+                c.set(false);
             } catch (IOException ex) {
-                thawProblems.add("cgroup " + ownCgroup + ": could not thaw: " + ex.getMessage());
-            }
-        }
-        for (int i = 0; i < frozenInPlace.size(); i++) {
-            try {
-                inPlaceKinds[i].set(frozenInPlace.get(i), false);
-            } catch (IOException ex) {
-                thawProblems.add("cgroup " + frozenInPlace.get(i) + ": could not thaw: " + ex.getMessage());
+                thawProblems.add("cgroup " + c.dir() + ": could not thaw: " + ex.getMessage());
             }
         }
         for (int pid : stopped) sys.kill(pid, Syscalls.SIGCONT);
         thawedNanos = System.nanoTime();
+        for (CgroupFreezer.Control c : controls) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing left to do with it
+            }
+        }
         // After the window: back to their own cgroups (migrations are slow), children forked
         // meanwhile to their parent's origin, then the agent's cgroup goes.
         if (ownCgroup != null) {

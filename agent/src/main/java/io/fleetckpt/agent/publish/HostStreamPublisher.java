@@ -41,6 +41,8 @@ import java.util.zip.CRC32C;
 public final class HostStreamPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(HostStreamPublisher.class);
     private static final int MAX_REASON_CHARS = 2000;
+    /** Ids, counts and totals around the payload: an encode buffer this much larger never regrows. */
+    private static final int ENVELOPE_HINT = 4096;
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -178,7 +180,7 @@ public final class HostStreamPublisher {
         private void sendChunk(RecordChunk chunk) throws StopSending {
             stopIfFailed();
             long seq = chunk.getSequence();
-            byte[] value = codec.encode(chunk);
+            byte[] value = codec.encode(chunk, chunk.getPayload().remaining() + ENVELOPE_HINT);
             if (value.length > budget.maxMessageBytes()) {
                 tracker.fail(seq, new IllegalStateException(chunk.getKind() + " chunk of " + value.length
                         + " bytes exceeds the message limit of " + budget.maxMessageBytes() + " bytes"));

@@ -1,6 +1,5 @@
 package io.fleetckpt.agent.select;
 
-import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** One way of naming processes to capture; a capture takes any mix of them. */
@@ -30,9 +29,5 @@ public sealed interface Selector {
 
     static Selector tree(int pid) {
         return new Tree(pid);
-    }
-
-    static Selector cgroup(Path path) {
-        return new Cgroup(path.toString());
     }
 }

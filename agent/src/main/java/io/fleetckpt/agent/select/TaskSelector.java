@@ -34,6 +34,7 @@ public final class TaskSelector {
     public Selection select(List<Selector> selectors) throws IOException {
         Map<Integer, ProcStat> all = null; // the whole /proc, read only if a selector needs it
         Set<Integer> chosen = new LinkedHashSet<>();
+        Set<Integer> tree = new java.util.HashSet<>();
         List<Path> cgroups = new ArrayList<>();
         List<TaskError> problems = new ArrayList<>();
         for (Selector s : selectors) {
@@ -53,6 +54,7 @@ public final class TaskSelector {
                 while (!stack.isEmpty()) {
                     int p = stack.remove(stack.size() - 1);
                     chosen.add(p);
+                    tree.add(p);
                     stack.addAll(children.getOrDefault(p, List.of()));
                 }
             } else if (s instanceof Selector.Cgroup c) {
@@ -83,11 +85,12 @@ public final class TaskSelector {
                 stats.put(p, st);
             }
         }
-        return new Selection(treeOrder(stats), stats, cgroups, problems);
+        tree.retainAll(stats.keySet());
+        return new Selection(treeOrder(stats), stats, cgroups, problems, tree);
     }
 
     /** Depth-first pre-order over the selected forest; roots and children by ascending pid. */
-    static List<Integer> treeOrder(Map<Integer, ProcStat> stats) {
+    public static List<Integer> treeOrder(Map<Integer, ProcStat> stats) {
         Map<Integer, TreeSet<Integer>> kids = new HashMap<>();
         TreeSet<Integer> roots = new TreeSet<>();
         for (ProcStat st : stats.values()) {
@@ -110,6 +113,26 @@ public final class TaskSelector {
             TreeSet<Integer> k = kids.get(q);
             if (k != null) stack.addAll(k.descendingSet());
         }
+    }
+
+    /**
+     * Children of the given processes (all their threads' children), from
+     * /proc/PID/task/TID/children; processes that are gone have none.
+     */
+    public static List<Integer> childrenOf(Iterable<Integer> pids) {
+        List<Integer> kids = new ArrayList<>();
+        for (int p : pids) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/proc", Integer.toString(p), "task"))) {
+                for (Path t : ds) {
+                    String s = Files.readString(t.resolve("children"), StandardCharsets.US_ASCII).trim();
+                    if (s.isEmpty()) continue;
+                    for (String c : s.split(" ")) kids.add(Integer.parseInt(c));
+                }
+            } catch (IOException e) {
+                // exited: no children to add
+            }
+        }
+        return kids;
     }
 
     /** The process a task id belongs to, or -1 if there is no such task. */

@@ -1,6 +1,7 @@
 package io.fleetckpt.agent.share;
 
 import io.fleetckpt.agent.capture.CapturedFd;
+import io.fleetckpt.agent.capture.Workers;
 import io.fleetckpt.agent.sys.Errno;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.format.model.FdType;
@@ -107,19 +108,7 @@ public final class OfdResolver {
             calls.addAndGet(n);
         };
         int extra = pool != null && total >= 1024 ? Math.min(helpers, toSort.size() - start - 1) : 0;
-        List<Future<?>> futures = new ArrayList<>();
-        for (int i = 0; i < extra; i++) futures.add(pool.submit(work));
-        work.run();
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while comparing files", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("kcmp worker failed: " + e.getCause(), e.getCause());
-            }
-        }
+        Workers.runEverywhere(pool, extra, work, "comparing files");
 
         int[][] reps = new int[tasks.size()][];
         for (int t = 0; t < tasks.size(); t++) {

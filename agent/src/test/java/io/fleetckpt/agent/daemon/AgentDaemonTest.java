@@ -86,9 +86,9 @@ class AgentDaemonTest {
 
         List<ConsumerRecord<String, byte[]>> dlq = readAll(bootstrap, topics.dlq(), 2);
         assertEquals("not avro at all", new String(dlq.get(0).value()));
-        assertEquals("NOT_SINGLE_OBJECT", DeadLetters.header(dlq.get(0).headers(), DeadLetters.H_PROBLEM));
+        assertEquals("NOT_SINGLE_OBJECT", DeadLetters.header(dlq.get(0).headers(), DeadLetters.H_KIND));
         assertEquals(topics.control(), DeadLetters.header(dlq.get(0).headers(), DeadLetters.H_SOURCE_TOPIC));
-        assertEquals("INVALID_REQUEST", DeadLetters.header(dlq.get(1).headers(), DeadLetters.H_PROBLEM));
+        assertEquals("INVALID_REQUEST", DeadLetters.header(dlq.get(1).headers(), DeadLetters.H_KIND));
         assertTrue(DeadLetters.header(dlq.get(1).headers(), DeadLetters.H_REASON).contains("hosts[0].commPatterns"),
                 DeadLetters.header(dlq.get(1).headers(), DeadLetters.H_REASON));
         assertEquals("agent:h1", DeadLetters.header(dlq.get(1).headers(), DeadLetters.H_REPORTER));

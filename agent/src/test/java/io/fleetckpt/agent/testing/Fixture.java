@@ -62,7 +62,7 @@ public final class Fixture implements AutoCloseable {
         Path bin = Path.of("target/fdfixture").toAbsolutePath();
         boolean gcc = Files.isExecutable(Path.of("/usr/bin/gcc")) || Files.isExecutable(Path.of("/usr/local/bin/gcc"));
         Assumptions.assumeTrue(gcc, "gcc is missing: the capture tests need it to build their fixture (run scripts/install-deps.sh)");
-        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", bin.toString(), src.toString())
+        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-pthread", "-o", bin.toString(), src.toString())
                 .redirectErrorStream(true).start();
         String msg = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (cc.waitFor() != 0) throw new IOException("gcc failed: " + msg);
@@ -89,6 +89,15 @@ public final class Fixture implements AutoCloseable {
         in.flush();
         String line = out.readLine();
         if (line == null || !line.equals("closed " + fd)) throw new IOException("fixture answered " + line);
+    }
+
+    /** Asks the fixture to fork a child (that only pauses); returns the child's pid. */
+    public int fork() throws IOException {
+        in.write("fork\n".getBytes(StandardCharsets.US_ASCII));
+        in.flush();
+        String line = out.readLine();
+        if (line == null || !line.startsWith("forked ")) throw new IOException("fixture answered " + line);
+        return Integer.parseInt(line.substring(7).trim());
     }
 
     /** Runs an oracle mode of the fixture binary and returns its output lines. */

@@ -8,6 +8,7 @@ import io.fleetckpt.agent.CaptureTimings;
 import io.fleetckpt.agent.capture.CapturedFd;
 import io.fleetckpt.agent.capture.CapturedTask;
 import io.fleetckpt.agent.capture.TaskError;
+import io.fleetckpt.agent.sys.StatLayout;
 import io.fleetckpt.format.model.RawBytes;
 
 import java.util.Base64;
@@ -99,7 +100,7 @@ public final class CaptureJson {
         n.put("mnt_id", f.mntId());
         n.put("dev", f.dev());
         n.put("ino", f.ino());
-        if (f.rdev() != 0) n.put("rdev", f.rdev());
+        if (f.rdev() != 0) n.put("rdev", StatLayout.major(f.rdev()) + ":" + StatLayout.minor(f.rdev()));
         n.put("size", f.size());
         n.put("nlink", f.nlink());
         n.put("st_mode", f.statMode() < 0 ? "" : "0" + Integer.toOctalString(f.statMode()));

@@ -43,14 +43,17 @@ public final class MessagePrinter {
         m.put("offset", r.offset());
         m.put("timestamp", r.timestamp());
         m.put("key", r.key());
-        String problem = DeadLetters.header(r.headers(), DeadLetters.H_PROBLEM);
+        String problem = DeadLetters.header(r.headers(), DeadLetters.H_KIND);
         if (problem != null) {
             m.put("dlq_problem", problem);
             m.put("dlq_reason", DeadLetters.header(r.headers(), DeadLetters.H_REASON));
             m.put("dlq_source", DeadLetters.header(r.headers(), DeadLetters.H_SOURCE_TOPIC) + "-"
                     + DeadLetters.header(r.headers(), DeadLetters.H_SOURCE_PARTITION) + "@"
                     + DeadLetters.header(r.headers(), DeadLetters.H_SOURCE_OFFSET));
-            m.put("dlq_reporter", DeadLetters.header(r.headers(), DeadLetters.H_REPORTER));
+            putIfPresent(m, "dlq_reporter", DeadLetters.header(r.headers(), DeadLetters.H_REPORTER));
+            putIfPresent(m, "dlq_checkpoint", DeadLetters.header(r.headers(), DeadLetters.H_CHECKPOINT));
+            putIfPresent(m, "dlq_host", DeadLetters.header(r.headers(), DeadLetters.H_HOST));
+            putIfPresent(m, "dlq_sequence", DeadLetters.header(r.headers(), DeadLetters.H_SEQUENCE));
         }
         m.put("bytes", r.value() == null ? 0 : r.value().length);
         try {
@@ -76,8 +79,12 @@ public final class MessagePrinter {
         b.append(m.get("topic")).append('-').append(m.get("partition")).append('@').append(m.get("offset"))
                 .append(" key=").append(m.get("key")).append(' ');
         if (m.containsKey("dlq_problem")) {
-            b.append("DLQ[").append(m.get("dlq_problem")).append(" from ").append(m.get("dlq_source"))
-                    .append(" by ").append(m.get("dlq_reporter")).append(": ").append(m.get("dlq_reason")).append("] ");
+            b.append("DLQ[").append(m.get("dlq_problem")).append(" from ").append(m.get("dlq_source"));
+            if (m.containsKey("dlq_reporter")) b.append(" by ").append(m.get("dlq_reporter"));
+            if (m.containsKey("dlq_checkpoint")) b.append(" checkpoint ").append(m.get("dlq_checkpoint"));
+            if (m.containsKey("dlq_host")) b.append(" host ").append(m.get("dlq_host"));
+            if (m.containsKey("dlq_sequence")) b.append(" seq ").append(m.get("dlq_sequence"));
+            b.append(": ").append(m.get("dlq_reason")).append("] ");
         }
         if (m.containsKey("decode_error")) {
             return b.append("UNDECODABLE ").append(m.get("bytes")).append(" bytes: ").append(m.get("decode_detail")).toString();
@@ -85,6 +92,10 @@ public final class MessagePrinter {
         b.append(shortType(String.valueOf(m.get("type")))).append(' ').append(CliJson.write(m.get("message")));
         if (m.containsKey("payload_records")) b.append(" records=").append(CliJson.write(m.get("payload_records")));
         return b.toString();
+    }
+
+    private static void putIfPresent(Map<String, Object> m, String k, String v) {
+        if (v != null) m.put(k, v);
     }
 
     private static String shortType(String full) {

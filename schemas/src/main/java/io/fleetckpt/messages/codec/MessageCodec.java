@@ -61,8 +61,13 @@ public final class MessageCodec {
     }
 
     public byte[] encode(SpecificRecord message) {
+        return encode(message, 256);
+    }
+
+    /** As {@link #encode(SpecificRecord)}; {@code sizeHint} avoids regrowing the buffer for large payloads. */
+    public byte[] encode(SpecificRecord message, int sizeHint) {
         BinaryMessageEncoder<SpecificRecord> enc = encoders.get(MessageType.of(message.getClass()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, sizeHint));
         try {
             enc.encode(message, out);
         } catch (IOException e) {

@@ -1,0 +1,68 @@
+package io.fleetckpt.agent.freeze;
+
+import io.fleetckpt.agent.sys.Syscalls;
+import io.fleetckpt.agent.testing.Fixture;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.fleetckpt.agent.testing.Captures.assumeRoot;
+import static io.fleetckpt.agent.testing.Captures.tempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An agent process stopped while tasks are frozen: SIGTERM thaws on the way out, SIGKILL on the next start. */
+class AgentDeathTest {
+    private static Process agent(int pid, Path state) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), FreezeAndWait.class.getName(),
+                Integer.toString(pid), state.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+        assertEquals("FROZEN", line);
+        return p;
+    }
+
+    private static String cgroupOf(int pid) throws Exception {
+        return Files.readString(Path.of("/proc", Integer.toString(pid), "cgroup"));
+    }
+
+    @Test
+    void sigtermThawsOnTheWayOut() throws Exception {
+        assumeRoot();
+        Path state = tempDir("state");
+        try (Fixture f = Fixture.start("many", "10")) {
+            String before = cgroupOf(f.pid);
+            Process agent = agent(f.pid, state);
+            assertTrue(cgroupOf(f.pid).contains("fleetckpt-" + agent.pid()), "moved into the agent's cgroup");
+            agent.destroy(); // SIGTERM
+            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(before, cgroupOf(f.pid), "back in its own cgroup");
+            try (var l = Files.list(state)) {
+                assertEquals(0, l.count(), "nothing left for the next start");
+            }
+            f.closeFd(9); // answers only if it runs again
+        }
+    }
+
+    @Test
+    void sigkillLeavesAStateFileTheNextStartUndoes() throws Exception {
+        assumeRoot();
+        Path state = tempDir("state");
+        try (Fixture f = Fixture.start("many", "10")) {
+            String before = cgroupOf(f.pid);
+            Process agent = agent(f.pid, state);
+            agent.destroyForcibly(); // SIGKILL: no hook runs
+            assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(cgroupOf(f.pid).contains("fleetckpt-" + agent.pid()), "still frozen in the dead agent's cgroup");
+            List<String> report = FreezeLedger.recover(state, Syscalls.system(), (int) ProcessHandle.current().pid());
+            assertTrue(report.stream().anyMatch(l -> l.startsWith("moved pid " + f.pid)), report.toString());
+            assertEquals(before, cgroupOf(f.pid));
+            f.closeFd(9);
+        }
+    }
+}
