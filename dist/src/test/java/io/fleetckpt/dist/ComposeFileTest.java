@@ -100,6 +100,18 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyFleetckptVariableIsAnOptionOfTheServicesCommand() {
+        List<String> unknown = new ArrayList<>();
+        for (String s : List.of("aggregator", "agent")) {
+            String command = services.at("/" + s + "/command/0").asText();
+            services.at("/" + s + "/environment").fieldNames().forEachRemaining(v -> {
+                if (v.startsWith("FLEETCKPT_") && !CommandVariables.understood(command, v)) unknown.add(s + ": " + v);
+            });
+        }
+        assertEquals(List.of(), unknown, "a misspelt variable would be ignored silently");
+    }
+
+    @Test
     void theAgentSeesTheHostsProcessesAndCgroups() {
         JsonNode agent = services.get("agent");
         assertTrue(agent.get("privileged").asBoolean());

@@ -16,7 +16,9 @@ class DistributionIT {
     static final String BASE = "fleetckpt-" + System.getProperty("fleetckpt.version", "0.1.0-SNAPSHOT") + "/";
 
     static Path tarball() {
-        Path t = Path.of(System.getProperty("fleetckpt.tarball", "target/fleetckpt-0.1.0-SNAPSHOT.tar.gz"));
+        // absolute: the tests unpack it from inside temporary directories
+        Path t = Path.of(System.getProperty("fleetckpt.tarball", "target/fleetckpt-" + System.getProperty("fleetckpt.version",
+                "0.1.0-SNAPSHOT") + ".tar.gz")).toAbsolutePath();
         assertTrue(Files.isRegularFile(t), "no tarball at " + t);
         return t;
     }
@@ -40,7 +42,8 @@ class DistributionIT {
 
     @Test
     void theUnpackedLauncherRunsTheCliAlsoThroughASymlink(@TempDir Path dir) throws Exception {
-        assertEquals(0, Tools.run(dir, List.of("tar", "-xzf", tarball().toString())).exitCode());
+        Tools.Result unpacked = Tools.run(dir, List.of("tar", "-xzf", tarball().toString()));
+        assertEquals(0, unpacked.exitCode(), unpacked.output());
         Path launcher = dir.resolve(BASE + "bin/fleetckpt");
         Tools.Result help = Tools.run(dir, List.of(launcher.toString(), "--help"));
         assertEquals(0, help.exitCode(), help.output());
@@ -54,7 +57,8 @@ class DistributionIT {
 
     @Test
     void aBrokenInstallationSaysWhatIsMissing(@TempDir Path dir) throws Exception {
-        assertEquals(0, Tools.run(dir, List.of("tar", "-xzf", tarball().toString())).exitCode());
+        Tools.Result unpacked = Tools.run(dir, List.of("tar", "-xzf", tarball().toString()));
+        assertEquals(0, unpacked.exitCode(), unpacked.output());
         Files.delete(dir.resolve(BASE + "lib/fleetckpt.jar"));
         Tools.Result r = Tools.run(dir, List.of(dir.resolve(BASE + "bin/fleetckpt").toString(), "--help"));
         assertEquals(2, r.exitCode());

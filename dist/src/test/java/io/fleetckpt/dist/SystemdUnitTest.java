@@ -71,6 +71,24 @@ class SystemdUnitTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"agent", "aggregator"})
+    void unitsAndEnvFilesOnlySetVariablesTheCommandReads(String command) throws IOException {
+        List<String> vars = new ArrayList<>();
+        for (String e : section(Repo.file("ops/systemd/fleetckpt-" + command + ".service"), "Service")
+                .getOrDefault("Environment", List.of())) {
+            vars.add(e.substring(0, e.indexOf('=')));
+        }
+        // the example env file, commented-out lines included: they are what users uncomment
+        for (String line : Files.readAllLines(Repo.file("dist/src/config/" + command + ".env"))) {
+            String l = line.replaceFirst("^#", "").strip();
+            if (l.matches("FLEETCKPT_[A-Z0-9_]+=.*")) vars.add(l.substring(0, l.indexOf('=')));
+        }
+        assertTrue(vars.size() >= 3, vars.toString());
+        List<String> unknown = vars.stream().filter(v -> !CommandVariables.understood(command, v)).toList();
+        assertEquals(List.of(), unknown);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"fleetckpt-agent.service", "fleetckpt-aggregator.service"})
     void systemdAcceptsTheUnit(String unit, @TempDir Path dir) throws Exception {
         assumeTrue(Tools.installed("systemd-analyze"), "systemd-analyze not installed");

@@ -34,6 +34,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--host-id", paramLabel = "ID", description = "This host's id in requests (default: the hostname).")
     String hostId;
 
@@ -55,8 +58,11 @@ public final class AgentCommand implements Callable<Integer> {
         String host = resolveHostId(hostId);
         awaitTopics(kafka);
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), json);
-        try (LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads));
-             AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer, FormatOptions.DEFAULT)) {
+        try (MetricsEndpoint metrics = metricsOptions.open("agent").checkKafka(kafka.clientConfig());
+             LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads));
+             AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer,
+                     FormatOptions.DEFAULT, metrics.metrics())) {
+            metrics.checkPolling(agent.daemon()::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
             agent.daemon().onOutcome(out::outcome);
             Thread hook = new Thread(agent::close, "fleetckpt-agent-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);

@@ -3,12 +3,13 @@ package io.fleetckpt.cli;
 import io.fleetckpt.aggregator.consume.AggregatorService;
 import io.fleetckpt.aggregator.consume.AggregatorSettings;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
-import io.fleetckpt.cli.kafka.KafkaOptions;
-import io.fleetckpt.metrics.ConsumerLag;
-import io.fleetckpt.metrics.FleetMetrics;
+import io.fleetckpt.kafka.KafkaClientConfig;
+import io.fleetckpt.kafka.TopicLayout;
+import io.fleetckpt.kafka.TopicNames;
+import io.fleetckpt.kafka.TopicSetup;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,21 +18,23 @@ import java.util.concurrent.Callable;
 
 @Command(name = "aggregator", mixinStandardHelpOptions = true,
         description = {"Reassembles host streams from the records topic into complete images, stores them with a "
-                + "manifest per checkpoint (see docs/store.md) and publishes image and checkpoint events; bad input "
-                + "goes to the DLQ. Offsets are committed only for what is durably stored.",
-                "Runs until SIGTERM/SIGINT; instances with the same --group share the records partitions. "
-                        + "The topics must exist (`fleetckpt topics create`)."},
+                + "manifest per checkpoint (see docs/store.md) and publishes image and checkpoint events.",
+                "Runs until SIGTERM/SIGINT; several instances with the same --group share the partitions."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by a signal after committing what was stored",
-                "2:usage error, topics missing, broker unreachable, or the store failed (nothing past it was committed)"})
+                "2:usage error, broker unreachable, or the store failed (nothing past it was committed)"})
 final class AggregatorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    KafkaOptions kafka;
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers")
+    String bootstrap;
 
-    @Mixin
+    @Option(names = {"--kafka-config", "--client-properties"}, paramLabel = "FILE",
+            description = "Kafka client properties (TLS, SASL, ...), or FLEETCKPT_CLIENT_PROPERTIES")
+    Path kafkaConfig;
+
+    @CommandLine.Mixin
     MetricsOptions metricsOptions;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory (created if missing)")
@@ -45,27 +48,36 @@ final class AggregatorCommand implements Callable<Integer> {
             description = "payload held in memory per partition before a stream is failed as too large (default: ${DEFAULT-VALUE})")
     long maxPartitionMib;
 
+    @Option(names = "--no-create-topics", description = "do not create missing topics (they must exist)")
+    boolean noCreateTopics;
+
     @Override
     public Integer call() throws Exception {
-        AgentCommand.awaitTopics(kafka);
+        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, kafkaConfig, System.getenv());
+        TopicNames topics = TopicNames.fromEnvironment(System.getenv());
+        TopicLayout layout = TopicLayout.fromEnvironment(System.getenv());
+        if (!noCreateTopics) {
+            try (Admin admin = Admin.create(kafka.admin())) {
+                new TopicSetup(admin).ensureTopics(topics, layout, Duration.ofSeconds(60));
+            }
+        }
         long bound = maxPartitionMib << 20;
-        AggregatorSettings base = AggregatorSettings.defaults(kafka.clientConfig(), kafka.topics(), store).withGroupId(group);
-        AggregatorSettings s = new AggregatorSettings(base.kafka(), base.topics(), base.groupId(), base.storeDir(), kafka.budget(),
-                new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()), ReassemblyLimits.DEFAULT.maxSequence()),
-                base.format(), base.commitInterval(), base.deadlineGrace());
-        try (MetricsEndpoint endpoint = metricsOptions.open("aggregator")) {
-            AggregatorService service = new AggregatorService(s, endpoint.metrics());
-            instrument(service, endpoint, s);
-            endpoint.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group)
+                .withLimits(new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()),
+                        ReassemblyLimits.DEFAULT.maxSequence()));
+        try (MetricsEndpoint metrics = metricsOptions.open("aggregator").checkKafka(kafka).checkStore(store)) {
+            AggregatorService service = new AggregatorService(s, metrics.metrics());
+            metrics.checkPolling(service::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
+            Thread hook = new Thread(() -> {
                 try {
                     service.close();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, "fleetckpt-aggregator-shutdown"));
-            spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + ", store " + service.store()
-                    + ", " + s.topics().records() + " -> " + s.topics().images());
+            }, "fleetckpt-aggregator-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + " on " + kafka.bootstrapServers()
+                    + ", store " + service.store() + ", topics " + topics.records() + " -> " + topics.images());
             spec.commandLine().getErr().flush();
             service.run();
             if (service.failure() != null) {
@@ -73,13 +85,5 @@ final class AggregatorCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Gauges and health checks of one aggregator (also used by {@code local}); counters come from its sinks. */
-    static void instrument(AggregatorService service, MetricsEndpoint endpoint, AggregatorSettings s) {
-        FleetMetrics m = endpoint.metrics();
-        m.bindStreamsInFlight(service::streamsInFlight);
-        m.bindConsumerLag(ConsumerLag.of(service::consumerMetrics));
-        endpoint.checkKafka(s.kafka()).checkStore(s.storeDir()).checkPolling(service::lastPollMs, Duration.ofSeconds(60));
     }
 }

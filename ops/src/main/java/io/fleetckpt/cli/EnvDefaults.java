@@ -38,7 +38,7 @@ public final class EnvDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     /** The variable an option is read from, or null when the option has no long name. */
-    static String variableFor(OptionSpec option) {
+    public static String variableFor(OptionSpec option) {
         String longest = option.longestName();
         if (!longest.startsWith("--") || longest.length() <= 2) return null;
         return PREFIX + longest.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');

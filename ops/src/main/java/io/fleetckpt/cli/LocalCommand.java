@@ -40,6 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = {"The whole pipeline in one JVM: starts a single-node Kafka broker (KRaft, data under --data), "
@@ -79,34 +81,59 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the result as one JSON object instead of text")
     boolean json;
 
+    @Option(names = "--keep-running", description = "after the checkpoint, keep the broker, aggregator, agent and "
+            + "metrics endpoint up until interrupted (Ctrl-C), for more checkpoints or a look at the metrics")
+    boolean keepRunning;
+
     @CommandLine.Mixin
     MetricsOptions metricsOptions;
+
+    /** Released by the shutdown hook (Ctrl-C) to end --keep-running. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+    /** Released once everything is closed, which the shutdown hook waits for. */
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private Thread shutdownHook;
 
     private long t0;
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return runPipeline();
+        } finally {
+            closed.countDown();
+            if (shutdownHook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException alreadyShuttingDown) {
+                    // the hook is running: it is what stopped us, and it waits for `closed`
+                }
+            }
+        }
+    }
+
+    private Integer runPipeline() throws Exception {
         t0 = System.nanoTime();
         Path storeDir = store != null ? store : data.resolve("store");
         String hostId = LocalHostId.get();
         step("starting the embedded Kafka broker (data in " + data.toAbsolutePath().normalize() + ")");
-        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), Map.of())) {
+        // the endpoint (and its Admin client) closes before the broker it watches
+        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), Map.of());
+             MetricsEndpoint metrics = metricsOptions.open("local").checkStore(storeDir)) {
             KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers());
             TopicNames topics = TopicNames.defaults();
             try (Admin admin = Admin.create(kafka.admin())) {
                 new TopicSetup(admin).ensureTopics(topics, TopicLayout.singleNode(), Duration.ofSeconds(60));
             }
             step("broker at " + broker.bootstrapServers() + ", topics ready");
-            AggregatorSettings settings = AggregatorSettings.defaults(kafka, topics, storeDir).withGroupId("fleetckpt-aggregator-local");
-            MetricsEndpoint endpoint = metricsOptions.open("local");
-            AggregatorService aggregator = new AggregatorService(settings, endpoint.metrics());
-            try (endpoint;
-                 LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
-                 AgentRuntime agent = new AgentRuntime(kafka, topics, ChunkBudget.DEFAULT, hostId, capturer, FormatOptions.DEFAULT);
+            AggregatorService aggregator = new AggregatorService(AggregatorSettings.defaults(kafka, topics, storeDir)
+                    .withGroupId("fleetckpt-aggregator-local"), metrics.metrics()).start();
+            metrics.checkKafka(kafka).checkPolling(aggregator::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
+            if (metrics.port() != 0) step("metrics on http://" + metricsOptions.host + ":" + metrics.port() + "/metrics and /health");
+            try (LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
+                 AgentRuntime agent = new AgentRuntime(kafka, topics, ChunkBudget.DEFAULT, hostId, capturer, FormatOptions.DEFAULT,
+                         metrics.metrics());
                  SampleProcessTree sample = target == null ? SampleProcessTree.start() : null) {
-                AggregatorCommand.instrument(aggregator, endpoint, settings);
-                endpoint.start();
-                aggregator.start();
                 agent.startDaemon("fleetckpt-agent");
                 HostSelection sel = selection(hostId, sample);
                 step("aggregator and agent (host " + hostId + ") running; checkpointing "
@@ -117,11 +144,36 @@ final class LocalCommand implements Callable<Integer> {
                 sendRequest(kafka, topics, id, deadline, sel);
                 step("requested checkpoint " + id);
                 CheckpointManifest m = await(new FileSystemImageStore(storeDir), id, aggregator, deadline + 15_000);
-                aggregator.close();
-                return report(m, storeDir);
+                if (!keepRunning) aggregator.close();
+                int exit = report(m, storeDir);
+                if (keepRunning) holdUntilStopped(broker.bootstrapServers());
+                return exit;
             } finally {
                 aggregator.close();
             }
+        }
+    }
+
+    /**
+     * Keeps everything up until Ctrl-C (a shutdown hook releases {@code stop}, then waits until
+     * the broker and the rest are closed) or, in-process, an interrupt of the calling thread.
+     */
+    private void holdUntilStopped(String bootstrap) {
+        shutdownHook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fleetckpt-local-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        step("running until interrupted (Ctrl-C): broker at " + bootstrap
+                + "; more checkpoints with: fleetckpt checkpoint --bootstrap-server " + bootstrap + " --host " + LocalHostId.get() + " ...");
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            // an interrupt is this command's stop signal: go on to the orderly close
         }
     }
 

@@ -22,6 +22,12 @@ import org.apache.kafka.clients.admin.Admin;
 public final class MetricsEndpoint implements AutoCloseable {
     /** How long a Kafka health probe may take before the check reports DOWN. */
     static final Duration KAFKA_PROBE = Duration.ofSeconds(3);
+    /**
+     * The longest gap between two polls before "poll" reports DOWN: the consumer's default
+     * max.poll.interval.ms, past which Kafka has dropped the member from its group anyway.
+     * (A capture or a store flush happens between polls, so the gap is not the poll timeout.)
+     */
+    public static final Duration MAX_POLL_GAP = Duration.ofMinutes(5);
 
     private final FleetMetrics metrics;
     private final HealthChecks health = new HealthChecks();

@@ -7,6 +7,7 @@ import io.fleetckpt.messages.codec.MessageCodec;
 import io.fleetckpt.messages.codec.MessageDecodeException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -54,6 +55,7 @@ public final class AgentDaemon implements Runnable {
     private final LongSupplier clockMs;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Stats stats = new Stats();
+    private volatile long lastPollMs;
     private final Map<String, Boolean> done = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
@@ -82,6 +84,11 @@ public final class AgentDaemon implements Runnable {
         return stats;
     }
 
+    /** When the loop last returned from a poll (epoch ms), 0 before the first: for health checks. */
+    public long lastPollMs() {
+        return lastPollMs;
+    }
+
     /** Told after each handled request (progress lines in the CLI, tests). */
     public void onOutcome(java.util.function.Consumer<CheckpointRunner.Outcome> l) {
         this.listener = l;
@@ -93,7 +100,9 @@ public final class AgentDaemon implements Runnable {
         consumer.subscribe(List.of(controlTopic));
         try {
             while (!stopping.get()) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                lastPollMs = clockMs.getAsLong();
+                for (ConsumerRecord<String, byte[]> r : batch) {
                     handle(r);
                     consumer.commitSync(Map.of(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
                     if (stopping.get()) break;

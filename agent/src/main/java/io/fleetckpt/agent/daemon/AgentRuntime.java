@@ -1,12 +1,14 @@
 package io.fleetckpt.agent.daemon;
 
 import io.fleetckpt.agent.publish.HostStreamPublisher;
+import io.fleetckpt.agent.publish.SendListener;
 import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.kafka.ChunkBudget;
 import io.fleetckpt.kafka.DeadLetters;
 import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicNames;
 import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.metrics.FleetMetrics;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -29,11 +31,19 @@ public final class AgentRuntime implements AutoCloseable {
 
     public AgentRuntime(KafkaClientConfig config, TopicNames topics, ChunkBudget budget, String hostId,
                         HostCapturer capturer, FormatOptions options) {
+        this(config, topics, budget, hostId, capturer, options, null);
+    }
+
+    /** As above, with every capture and chunk send counted in {@code metrics} (null: not counted). */
+    public AgentRuntime(KafkaClientConfig config, TopicNames topics, ChunkBudget budget, String hostId,
+                        HostCapturer capturer, FormatOptions options, FleetMetrics metrics) {
+        if (metrics != null) capturer = new MeteredCapturer(capturer, metrics);
+        SendListener sends = metrics == null ? SendListener.NONE : SendListener.of(metrics::chunkSent, metrics::chunkFailed);
         this.agentRunId = hostId + "-" + UUID.randomUUID().toString().substring(0, 8);
         MessageCodec codec = new MessageCodec();
         this.producer = new KafkaProducer<>(config.producer("fleetckpt-agent-" + agentRunId, budget));
         this.consumer = new KafkaConsumer<>(config.consumer(AgentDaemon.groupId(hostId), budget));
-        HostStreamPublisher publisher = new HostStreamPublisher(producer, topics.records(), budget, codec, options);
+        HostStreamPublisher publisher = new HostStreamPublisher(producer, topics.records(), budget, codec, options, sends);
         this.runner = new CheckpointRunner(capturer, publisher, agentRunId);
         this.daemon = new AgentDaemon(consumer, topics.control(), hostId, codec, runner,
                 new DeadLetters(producer, topics.dlq(), "agent:" + hostId), System::currentTimeMillis);

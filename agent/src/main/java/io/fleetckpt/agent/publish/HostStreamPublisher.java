@@ -49,9 +49,17 @@ public final class HostStreamPublisher {
     private final ChunkBudget budget;
     private final MessageCodec codec;
     private final FormatOptions options;
+    private final SendListener sends;
 
     public HostStreamPublisher(Producer<String, byte[]> producer, String topic, ChunkBudget budget,
                                MessageCodec codec, FormatOptions options) {
+        this(producer, topic, budget, codec, options, SendListener.NONE);
+    }
+
+    /** @param sends told of every chunk acknowledged or failed (metrics) */
+    public HostStreamPublisher(Producer<String, byte[]> producer, String topic, ChunkBudget budget,
+                               MessageCodec codec, FormatOptions options, SendListener sends) {
+        this.sends = sends;
         this.producer = producer;
         this.topic = topic;
         this.budget = budget;
@@ -124,7 +132,7 @@ public final class HostStreamPublisher {
     /** The state of one host stream being published. */
     private final class Stream {
         final StreamId id;
-        final SendTracker tracker = new SendTracker();
+        final SendTracker tracker = new SendTracker(sends);
         final MessageDigest digest = sha256();
         long sequence;
         long chunksBeforeEnd;

@@ -10,14 +10,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * it hit) so the publisher stops and aborts, and counts acknowledgements.
  */
 final class SendTracker {
+    private final SendListener listener;
     private final AtomicLong acked = new AtomicLong();
     private volatile Exception failure;
     private volatile long failedSequence = -1;
+
+    SendTracker(SendListener listener) {
+        this.listener = listener;
+    }
 
     Callback callbackFor(long sequence) {
         return (RecordMetadata md, Exception e) -> {
             if (e == null) {
                 acked.incrementAndGet();
+                listener.acknowledged();
             } else {
                 fail(sequence, e);
             }
@@ -25,6 +31,7 @@ final class SendTracker {
     }
 
     synchronized void fail(long sequence, Exception e) {
+        listener.failed();
         if (failure == null) {
             failure = e;
             failedSequence = sequence;

@@ -7,8 +7,9 @@ import io.fleetckpt.aggregator.dlq.KafkaDlqSink;
 import io.fleetckpt.aggregator.metered.MeteredDlqSink;
 import io.fleetckpt.aggregator.metered.MeteredEventSink;
 import io.fleetckpt.aggregator.storing.EventSink;
-import io.fleetckpt.metrics.FleetMetrics;
 import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.metrics.ConsumerLag;
+import io.fleetckpt.metrics.FleetMetrics;
 import io.fleetckpt.store.FileSystemImageStore;
 import io.fleetckpt.store.ImageStore;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -18,6 +19,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -74,8 +77,8 @@ public final class AggregatorService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean crash;
     private volatile boolean started;
-    private volatile int streamsInFlight;
     private volatile long lastPollMs;
+    private volatile int openStreams;
     private Thread thread;
     private long lastCommitNanos = System.nanoTime();
     private int recordsPartitions = -1;
@@ -84,7 +87,10 @@ public final class AggregatorService implements AutoCloseable {
         this(settings, null);
     }
 
-    /** @param metrics counts stored images, failed checkpoints and dead letters; null for none */
+    /**
+     * As above, counting stored images, failed checkpoints and dead letters in {@code metrics}
+     * and feeding its streams-in-flight and consumer-lag gauges (null: not counted).
+     */
     public AggregatorService(AggregatorSettings settings, FleetMetrics metrics) throws IOException {
         this.settings = settings;
         this.store = new FileSystemImageStore(settings.storeDir());
@@ -102,9 +108,16 @@ public final class AggregatorService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        EventSink eventSink = metrics == null ? events : new MeteredEventSink(events, metrics);
+        EventSink eventSink = events;
         DlqSink dlq = new KafkaDlqSink(producer, settings.topics().dlq());
-        if (metrics != null) dlq = new MeteredDlqSink(dlq, metrics);
+        if (metrics != null) {
+            eventSink = new MeteredEventSink(events, metrics);
+            dlq = new MeteredDlqSink(dlq, metrics);
+            // the consumer's metric map is a live view: taken once here, read by the scrape thread
+            Map<MetricName, ? extends Metric> recordsMetrics = records.metrics();
+            metrics.bindConsumerLag(ConsumerLag.of(() -> recordsMetrics));
+            metrics.bindStreamsInFlight(() -> openStreams);
+        }
         this.core = new AggregatorCore(store, eventSink, dlq,
                 settings.topics().records(), settings.topics().control(), settings.limits(), settings.format(), codec,
                 System::currentTimeMillis, storePool, MAX_PENDING_IMAGES);
@@ -142,7 +155,7 @@ public final class AggregatorService implements AutoCloseable {
                 }
                 lastPollMs = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
-                streamsInFlight = core.openStreams();
+                openStreams = core.openStreams();
                 if (caughtUp()) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
                 // durability is batched: one flush (images, manifests, events) then one commit per interval
                 if (System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
@@ -235,23 +248,13 @@ public final class AggregatorService implements AutoCloseable {
         lastCommitNanos = System.nanoTime();
     }
 
-    public AggregatorStats stats() {
-        return core.stats();
-    }
-
-    /** Host streams being reassembled, as of the last poll (any thread). */
-    public int streamsInFlight() {
-        return streamsInFlight;
-    }
-
-    /** When the consumer loop last polled, epoch ms (0 before the first poll; any thread). */
+    /** When the loop last returned from a poll of the records topic (epoch ms), 0 before the first. */
     public long lastPollMs() {
         return lastPollMs;
     }
 
-    /** The records consumer's client metrics (thread-safe map; for the lag gauge). */
-    public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> consumerMetrics() {
-        return records.metrics();
+    public AggregatorStats stats() {
+        return core.stats();
     }
 
     public ImageStore store() {

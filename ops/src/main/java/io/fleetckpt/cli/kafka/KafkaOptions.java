@@ -19,7 +19,7 @@ public final class KafkaOptions {
             description = "Kafka bootstrap servers (or FLEETCKPT_BOOTSTRAP_SERVERS, or bootstrap.servers in --client-properties).")
     public String bootstrapServers;
 
-    @Option(names = "--client-properties", paramLabel = "FILE",
+    @Option(names = {"--kafka-config", "--client-properties"}, paramLabel = "FILE",
             description = "Kafka client settings passed through unchanged (security.protocol, ssl.*, sasl.*, ...).")
     public Path clientProperties;
 
