@@ -59,8 +59,11 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         }
     }
 
-    /** Medians of where the agent's frozen window went: scan (per-fd syscalls) and sharing (kcmp). */
-    private record Phases(double scan, double share) {
+    /**
+     * Medians of where the agent's frozen window went: scan (per-fd syscalls), sharing (kcmp) and
+     * the rest (freezing, thawing, finding tasks forked meanwhile).
+     */
+    private record Phases(double scan, double share, double rest) {
     }
 
     @Override
@@ -110,6 +113,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         long[] j1w = new long[r], j1t = new long[r], jnw = new long[r], jnt = new long[r];
         long[] fw = new long[r], fwin = new long[r], ls = new long[r];
         long[] j1scan = new long[r], j1share = new long[r], jnscan = new long[r], jnshare = new long[r];
+        long[] j1rest = new long[r], jnrest = new long[r];
         int fds = 0, ofds = 0;
         long kcmps = 0, floorKcmps = 0;
         for (int i = 0; i < r; i++) {
@@ -130,6 +134,8 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             j1share[i] = a.timings().share();
             jnscan[i] = b.timings().scan();
             jnshare[i] = b.timings().share();
+            j1rest[i] = j1w[i] - j1scan[i] - j1share[i];
+            jnrest[i] = jnw[i] - jnscan[i] - jnshare[i];
             kcmps = a.timings().kcmpCalls();
             fds = (int) a.fdCount();
             ofds = a.openFileCount();
@@ -149,7 +155,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             ls[i] = rig.lsofNanos(pids);
         }
         return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ls),
-                new Phases(med(j1scan), med(j1share)), new Phases(med(jnscan), med(jnshare)), kcmps, floorKcmps);
+                new Phases(med(j1scan), med(j1share), med(j1rest)), new Phases(med(jnscan), med(jnshare), med(jnrest)), kcmps, floorKcmps);
     }
 
     /** The size of a process's fd table. */
@@ -185,10 +191,11 @@ public final class BenchCaptureCommand implements Callable<Integer> {
                     r.usPerFd(r.lsof()));
         }
         out.println();
-        out.printf("inside the agent's frozen window (ms; the rest is freezing and thawing), and kcmp calls:%n");
+        out.printf("inside the agent's frozen window (ms; rest = freezing, thawing, tasks forked meanwhile), and kcmp calls:%n");
         for (Row r : rows) {
-            out.printf("  %-12s 1T scan %.2f share %.2f  %dT scan %.2f share %.2f  | kcmp agent %d, C floor %d%n", r.name(),
-                    r.j1().scan(), r.j1().share(), threads, r.jn().scan(), r.jn().share(), r.kcmps(), r.floorKcmps());
+            out.printf("  %-12s 1T scan %.2f share %.2f rest %.2f  %dT scan %.2f share %.2f rest %.2f  | kcmp agent %d, C floor %d%n",
+                    r.name(), r.j1().scan(), r.j1().share(), r.j1().rest(), threads, r.jn().scan(), r.jn().share(),
+                    r.jn().rest(), r.kcmps(), r.floorKcmps());
         }
         out.println("  per fd, agent and C floor make the same syscalls: readlinkat, openat+read+close of fdinfo,"
                 + " fstatat; the agent makes fewer kcmp calls (its merge sort joins equal files as it meets them).");
