@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FdScanner {
     /** fds per chunk of work: large enough that switching tasks and threads is rare. */
-    static final int CHUNK = 512;
+    static final int CHUNK = 256;
     /** below this many fds in all, the calling thread does everything. */
     static final int PARALLEL_MIN_FDS = 2 * CHUNK;
 
