@@ -82,6 +82,7 @@ public final class Capturer implements AutoCloseable {
         warmUp(workers, helpers);
         Phases ph = new Phases();
         Core core = null;
+        Compared compared = null;
         FreezeMethod method = FreezeMethod.NONE;
         List<Integer> alreadyFrozen = List.of();
         long freezeNs = 0, thawNs = 0, windowNs = 0;
@@ -101,7 +102,7 @@ public final class Capturer implements AutoCloseable {
                     freezeNs = fz.freezeNanos();
                     sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
-                    core = scanAndShare(sel, workers, helpers, true, ph, req.listener());
+                    compared = scanAndShare(sel, workers, helpers, true, ph, req.listener());
                 } finally {
                     long thawStart = System.nanoTime();
                     fz.thaw();
@@ -111,6 +112,7 @@ public final class Capturer implements AutoCloseable {
                 }
                 frozen = true;
                 req.listener().onPhase(CaptureListener.Phase.THAWED, sel.pids());
+                core = assemble(compared);
             }
         }
         if (core == null) core = scanUntilStable(sel, workers, helpers, ph, req.listener());
@@ -132,8 +134,16 @@ public final class Capturer implements AutoCloseable {
     private record Core(List<CapturedTask> tasks, List<TaskError> errors, int scans) {
     }
 
+    /**
+     * What has to be learnt while the tasks are frozen: the scans and kcmp's verdicts. Numbering
+     * the open files and building the tasks from it waits until after the thaw.
+     */
+    private record Compared(Selection sel, Map<Integer, Integer> owners, List<TaskFds> input,
+                            Map<Integer, List<TaskError>> errors, OfdResolver.Result shared, int scanCount) {
+    }
+
     /** One scan while frozen: positions cannot move, so they are part of the sharing key. */
-    private Core scanAndShare(Selection sel, ExecutorService workers, int helpers, boolean frozen, Phases ph,
+    private Compared scanAndShare(Selection sel, ExecutorService workers, int helpers, boolean frozen, Phases ph,
                               CaptureListener listener) throws IOException {
         Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
         List<Integer> scanned = new ArrayList<>();
@@ -180,10 +190,10 @@ public final class Capturer implements AutoCloseable {
         Map<Integer, TaskScan> ordered = new LinkedHashMap<>();
         for (int p : sel.pids()) if (settled.containsKey(p)) ordered.put(p, settled.get(p));
         listener.onPhase(CaptureListener.Phase.SCANNED, new ArrayList<>(ordered.keySet()));
-        return share(sel, owners, ordered, workers, helpers, false, scans, ph, listener);
+        return assemble(share(sel, owners, ordered, workers, helpers, false, scans, ph, listener));
     }
 
-    private Core share(Selection sel, Map<Integer, Integer> owners, Map<Integer, TaskScan> scans,
+    private Compared share(Selection sel, Map<Integer, Integer> owners, Map<Integer, TaskScan> scans,
                        ExecutorService workers, int helpers, boolean keyOnPos, int scanCount, Phases ph,
                        CaptureListener listener) throws IOException {
         long s0 = System.nanoTime();
@@ -213,6 +223,15 @@ public final class Capturer implements AutoCloseable {
         ph.share += System.nanoTime() - s0;
         ph.kcmpCalls += shared.kcmpCalls();
         listener.onPhase(CaptureListener.Phase.SHARED, new ArrayList<>(scans.keySet()));
+        return new Compared(sel, owners, input, errors, shared, scanCount);
+    }
+
+    private Core assemble(Compared c) {
+        Selection sel = c.sel();
+        Map<Integer, Integer> owners = c.owners();
+        List<TaskFds> input = c.input();
+        Map<Integer, List<TaskError>> errors = c.errors();
+        OfdResolver.Result shared = c.shared();
 
         // objrefs image-wide in first-seen order: tasks in TREE order, fds ascending; a shared
         // table takes its number when first seen, before its files.
@@ -260,7 +279,7 @@ public final class Capturer implements AutoCloseable {
         }
         List<TaskError> flat = new ArrayList<>();
         errors.values().forEach(flat::addAll);
-        return new Core(tasks, flat, scanCount);
+        return new Core(tasks, flat, c.scanCount());
     }
 
     /**

@@ -24,6 +24,7 @@ final class FdReader implements AutoCloseable {
     private byte[] info = new byte[4096];
     private final byte[] stat = new byte[StatLayout.SIZE];
     private final Fdinfo fdinfo = new Fdinfo();
+    private final java.util.Map<Integer, int[]> opened = new java.util.HashMap<>();
     private int pid = -1;
     private int fdDir = -1;
     private int infoDir = -1;
@@ -33,19 +34,26 @@ final class FdReader implements AutoCloseable {
         this.layout = sys.statLayout();
     }
 
-    /** Points the reader at a task (opening its two dirfds once). */
+    /**
+     * Points the reader at a task, opening its two dirfds the first time: the scanner deals
+     * chunks of different tasks in turn, so a reader comes back to a task many times.
+     */
     void task(int newPid) throws FdLister.TaskFailure {
         if (newPid == pid) return;
-        closeDirs();
-        int d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
-        if (d < 0) throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fd", d);
-        int i = sys.open(ProcNames.path("/proc/" + newPid + "/fdinfo"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
-        if (i < 0) {
-            sys.close(d);
-            throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fdinfo", i);
+        int[] dirs = opened.get(newPid);
+        if (dirs == null) {
+            int d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+            if (d < 0) throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fd", d);
+            int i = sys.open(ProcNames.path("/proc/" + newPid + "/fdinfo"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+            if (i < 0) {
+                sys.close(d);
+                throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fdinfo", i);
+            }
+            dirs = new int[] {d, i};
+            opened.put(newPid, dirs);
         }
-        fdDir = d;
-        infoDir = i;
+        fdDir = dirs[0];
+        infoDir = dirs[1];
         pid = newPid;
     }
 
@@ -134,8 +142,11 @@ final class FdReader implements AutoCloseable {
     }
 
     private void closeDirs() {
-        if (fdDir >= 0) sys.close(fdDir);
-        if (infoDir >= 0) sys.close(infoDir);
+        for (int[] dirs : opened.values()) {
+            sys.close(dirs[0]);
+            sys.close(dirs[1]);
+        }
+        opened.clear();
         fdDir = infoDir = -1;
         pid = -1;
     }

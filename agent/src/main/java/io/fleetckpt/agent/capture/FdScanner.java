@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FdScanner {
     /** fds per chunk of work: large enough that switching tasks and threads is rare. */
-    static final int CHUNK = 512;
+    static final int CHUNK = 256;
     /** below this many fds in all, the calling thread does everything. */
     static final int PARALLEL_MIN_FDS = 2 * CHUNK;
 
@@ -51,14 +51,25 @@ public final class FdScanner {
             }
         }
 
-        List<Chunk> chunks = new ArrayList<>();
+        // Chunks are dealt round-robin over the processes, so that threads taking the next chunk
+        // are mostly on different processes: /proc/PID/fd work on one process contends in the
+        // kernel (its fd directory's dentry, task_lock, file_lock), measured on Linux 6.18 at
+        // 1.2-1.35x on two threads even in C, against 1.6x on two different processes.
+        List<List<Chunk>> perTask = new ArrayList<>();
         Map<Integer, Object[]> slots = new LinkedHashMap<>();
         for (Map.Entry<Integer, int[]> e : listed.entrySet()) {
             int[] fds = e.getValue();
             slots.put(e.getKey(), new Object[fds.length]);
+            List<Chunk> mine = new ArrayList<>();
             for (int from = 0; from < fds.length; from += CHUNK) {
-                chunks.add(new Chunk(e.getKey(), fds, from, Math.min(fds.length, from + CHUNK)));
+                mine.add(new Chunk(e.getKey(), fds, from, Math.min(fds.length, from + CHUNK)));
             }
+            perTask.add(mine);
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        int rounds = perTask.stream().mapToInt(List::size).max().orElse(0);
+        for (int round = 0; round < rounds; round++) {
+            for (List<Chunk> mine : perTask) if (round < mine.size()) chunks.add(mine.get(round));
         }
         Map<Integer, TaskError> taskFailures = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();

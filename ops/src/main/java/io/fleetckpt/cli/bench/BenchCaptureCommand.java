@@ -52,10 +52,18 @@ public final class BenchCaptureCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     private record Row(String name, int fds, int ofds, double j1Window, double j1Total, double jnWindow, double jnTotal,
-                       double floorWork, double floorWindow, double lsof) {
+                       double floorWork, double floorWindow, double lsof, Phases j1, Phases jn, long kcmps,
+                       long floorKcmps) {
         double usPerFd(double ms) {
             return ms * 1000 / fds;
         }
+    }
+
+    /**
+     * Medians of where the agent's frozen window went: scan (per-fd syscalls), sharing (kcmp) and
+     * the rest (freezing, thawing, finding tasks forked meanwhile).
+     */
+    private record Phases(double scan, double share, double rest) {
     }
 
     @Override
@@ -104,7 +112,10 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         }
         long[] j1w = new long[r], j1t = new long[r], jnw = new long[r], jnt = new long[r];
         long[] fw = new long[r], fwin = new long[r], ls = new long[r];
+        long[] j1scan = new long[r], j1share = new long[r], jnscan = new long[r], jnshare = new long[r];
+        long[] j1rest = new long[r], jnrest = new long[r];
         int fds = 0, ofds = 0;
+        long kcmps = 0, floorKcmps = 0;
         for (int i = 0; i < r; i++) {
             // alternate which goes first: the first run after lsof and the floor finds colder caches
             CaptureResult a, b;
@@ -119,6 +130,13 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             j1t[i] = a.timings().total();
             jnw[i] = b.timings().frozenWindow();
             jnt[i] = b.timings().total();
+            j1scan[i] = a.timings().scan();
+            j1share[i] = a.timings().share();
+            jnscan[i] = b.timings().scan();
+            jnshare[i] = b.timings().share();
+            j1rest[i] = j1w[i] - j1scan[i] - j1share[i];
+            jnrest[i] = jnw[i] - jnscan[i] - jnshare[i];
+            kcmps = a.timings().kcmpCalls();
             fds = (int) a.fdCount();
             ofds = a.openFileCount();
             Path cg = rig.cgroupFor(mounts.v2(), pids);
@@ -130,12 +148,14 @@ public final class BenchCaptureCommand implements Callable<Integer> {
                 }
                 fw[i] = f.workNs();
                 fwin[i] = f.windowNs();
+                floorKcmps = f.kcmps();
             } finally {
                 CaptureBenchRig.leaveCgroup(origin, cg, pids);
             }
             ls[i] = rig.lsofNanos(pids);
         }
-        return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ls));
+        return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ls),
+                new Phases(med(j1scan), med(j1share), med(j1rest)), new Phases(med(jnscan), med(jnshare), med(jnrest)), kcmps, floorKcmps);
     }
 
     /** The size of a process's fd table. */
@@ -170,6 +190,15 @@ public final class BenchCaptureCommand implements Callable<Integer> {
                     r.floorWindow(), r.lsof(), r.usPerFd(r.j1Window()), r.usPerFd(r.jnWindow()), r.usPerFd(r.floorWindow()),
                     r.usPerFd(r.lsof()));
         }
+        out.println();
+        out.printf("inside the agent's frozen window (ms; rest = freezing, thawing, tasks forked meanwhile), and kcmp calls:%n");
+        for (Row r : rows) {
+            out.printf("  %-12s 1T scan %.2f share %.2f rest %.2f  %dT scan %.2f share %.2f rest %.2f  | kcmp agent %d, C floor %d%n",
+                    r.name(), r.j1().scan(), r.j1().share(), r.j1().rest(), threads, r.jn().scan(), r.jn().share(),
+                    r.jn().rest(), r.kcmps(), r.floorKcmps());
+        }
+        out.println("  per fd, agent and C floor make the same syscalls: readlinkat, openat+read+close of fdinfo,"
+                + " fstatat; the agent makes fewer kcmp calls (its merge sort joins equal files as it meets them).");
         out.println();
         out.printf("ratios (frozen window / C floor window; targets <= 1.2 single-threaded, <= 0.7 with %d threads;"
                 + " agent total / lsof, target < 1):%n", threads);
