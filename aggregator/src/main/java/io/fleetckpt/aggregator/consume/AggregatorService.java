@@ -56,6 +56,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AggregatorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AggregatorService.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration SHORT_POLL = Duration.ofMillis(10);
+    /** Once caught up, flushes follow each other at least this far apart (manifests are rewritten whole). */
+    private static final Duration IDLE_FLUSH_GAP = Duration.ofMillis(20);
     /** Encoding, hashing and fsync of images overlap with reassembly; fsyncs of different files overlap too. */
     private static final int STORE_THREADS = 3;
     private static final int MAX_PENDING_IMAGES = 12;
@@ -135,7 +138,8 @@ public final class AggregatorService implements AutoCloseable {
                 pollControl();
                 ConsumerRecords<byte[], byte[]> batch;
                 try {
-                    batch = records.poll(POLL);
+                    // with work to make durable, come back soon to flush it once the backlog is read
+                    batch = records.poll(core.imagesInFlight() > 0 || core.hasUnflushed() ? SHORT_POLL : POLL);
                 } catch (WakeupException e) {
                     if (running) throw e;
                     break;
@@ -143,10 +147,17 @@ public final class AggregatorService implements AutoCloseable {
                 lastPollMs = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
                 streamsInFlight = core.openStreams();
-                if (caughtUp()) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
-                // durability is batched: one flush (images, manifests, events) then one commit per interval
-                if (System.nanoTime() - lastCommitNanos > settings.commitInterval().toNanos()) {
-                    flushAndCommit();
+                boolean caughtUp = caughtUp();
+                if (caughtUp) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
+                // durability is batched: one flush (images, manifests, events) then one commit per
+                // interval; once the backlog is read there is no batch left to wait for, so what
+                // was stored is made durable (and its checkpoint visible) right away
+                long sinceCommit = System.nanoTime() - lastCommitNanos;
+                // either way only the images the store pool has finished are taken: the rest keep
+                // running while this thread reads on, and commits stay behind them
+                if ((caughtUp && core.hasUnflushed() && sinceCommit > IDLE_FLUSH_GAP.toNanos())
+                        || sinceCommit > settings.commitInterval().toNanos()) {
+                    flushAndCommit(false);
                 }
             }
             if (!crash) flushAndCommit();
@@ -224,7 +235,12 @@ public final class AggregatorService implements AutoCloseable {
     }
 
     private void flushAndCommit() throws IOException {
-        core.flush();
+        flushAndCommit(true);
+    }
+
+    /** @param waitForImages wait for every image in the store pool, or take only the finished ones */
+    private void flushAndCommit(boolean waitForImages) throws IOException {
+        core.flush(waitForImages);
         events.checkSent();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : assigned) {
