@@ -234,7 +234,9 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
 
     /** @return {bytes, nanos, process CPU nanos} for reading every record of the records topic (values not decoded) */
     private static long[] plainConsume(KafkaClientConfig kafka, TopicNames topics, ChunkBudget budget) {
-        java.util.Properties p = kafka.consumer("bench-plain", budget);
+        // the same client settings as the aggregator's records consumer: the baseline is the best a
+        // reader of this topic that does nothing else achieves
+        java.util.Properties p = kafka.backlogConsumer("bench-plain", budget);
         p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         p.put("max.poll.records", "2000");
