@@ -68,8 +68,12 @@ public final class AggregatorCore {
     private final int maxPendingImages;
     private final ArrayDeque<PendingImage> pending = new ArrayDeque<>();
 
-    /** A resolved image being written by the store pool; recorded in the ledger once durable. */
-    private record PendingImage(CompleteStream stream, Reassembler reassembler, Future<ImageEntry> entry) {
+    /**
+     * A resolved image being written by the store pool; recorded in the ledger once durable.
+     * Until then its partition must not commit past {@code firstOffset}.
+     */
+    private record PendingImage(CompleteStream stream, Reassembler reassembler, int partition, long firstOffset,
+                                Future<ImageEntry> entry) {
     }
 
     public AggregatorCore(ImageStore store, EventSink events, DlqSink dlq, String recordsTopic, String controlTopic,
@@ -122,7 +126,7 @@ public final class AggregatorCore {
         }
         Reassembler r = partitions.computeIfAbsent(partition, p -> new Reassembler(limits, ledger::isHostFinished));
         ChunkOutcome outcome = r.accept(chunk, offset);
-        if (outcome instanceof ChunkOutcome.Completed c) complete(r, c.stream());
+        if (outcome instanceof ChunkOutcome.Completed c) complete(r, partition, c.firstOffset(), c.stream());
         else if (outcome instanceof ChunkOutcome.Failed f) fail(f.failure(), partition, offset, key, value);
         else if (outcome instanceof ChunkOutcome.Duplicate) stats.duplicates++;
         else if (outcome instanceof ChunkOutcome.Ignored) stats.ignored++;
@@ -171,14 +175,41 @@ public final class AggregatorCore {
 
     /** Makes every staged manifest durable and emits the staged events. Call before committing. */
     public void flush() throws IOException {
-        drainPending(0);
+        flush(true);
+    }
+
+    /**
+     * As {@link #flush()}, but with {@code waitForImages} false it takes only the images the
+     * pool has finished (oldest first) and leaves the rest running: the consumer goes on reading
+     * instead of waiting for the pool to empty, and {@link #safeOffset} keeps commits behind the
+     * images still being stored.
+     */
+    public void flush(boolean waitForImages) throws IOException {
+        if (waitForImages) drainPending(0);
+        else drainFinished();
+        // group commit: the directory entries of every image stored since the last flush, in one
+        // round of directory fsyncs, before the manifests that name them
+        store.syncStagedBlobs();
         ledger.flush();
+    }
+
+    /** Whether {@code flush(false)} has something to make durable: a finished image, a manifest or an event. */
+    public boolean hasUnflushed() {
+        return ledger.hasUnflushed() || (!pending.isEmpty() && pending.peekFirst().entry().isDone());
+    }
+
+    /** Images still in the store pool. */
+    public int imagesInFlight() {
+        return pending.size();
     }
 
     /** The offset a partition may commit once {@link #flush()} has returned. */
     public long safeOffset(int partition, long nextOffset) {
         Reassembler r = partitions.get(partition);
-        return r == null ? nextOffset : r.safeOffset(nextOffset);
+        long safe = r == null ? nextOffset : r.safeOffset(nextOffset);
+        // a stream whose image is still being stored is as unfinished as one still assembling
+        for (PendingImage p : pending) if (p.partition() == partition) safe = Math.min(safe, p.firstOffset());
+        return safe;
     }
 
     /** Drops a partition's state: its new owner rebuilds it from the committed offset. */
@@ -207,7 +238,7 @@ public final class AggregatorCore {
         return partitions.values().stream().mapToLong(Reassembler::bufferedBytes).sum();
     }
 
-    private void complete(Reassembler r, CompleteStream stream) throws IOException {
+    private void complete(Reassembler r, int partition, long firstOffset, CompleteStream stream) throws IOException {
         if (storePool == null) {
             try {
                 recordStored(stream, resolveAndStore(stream));
@@ -218,12 +249,22 @@ public final class AggregatorCore {
         }
         // parsing, resolving, encoding, validating and fsyncing a stream touch nothing shared:
         // they run in the pool while this thread goes on reassembling
-        pending.add(new PendingImage(stream, r, storePool.submit(() -> resolveAndStore(stream))));
+        pending.add(new PendingImage(stream, r, partition, firstOffset, storePool.submit(() -> resolveAndStore(stream))));
         drainPending(maxPendingImages);
     }
 
     private ImageEntry resolveAndStore(CompleteStream stream) throws IOException {
         return storer.store(stream, resolver.resolve(stream));
+    }
+
+    /** Records the images the pool has finished, oldest first, up to the first still running. */
+    private void drainFinished() throws IOException {
+        int done = 0;
+        for (PendingImage p : pending) {
+            if (!p.entry().isDone()) break;
+            done++;
+        }
+        drainPending(pending.size() - done);
     }
 
     /** Waits for stored images (oldest first) until at most {@code keep} are in flight. */

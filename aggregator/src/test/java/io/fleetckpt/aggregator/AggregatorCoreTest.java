@@ -239,6 +239,41 @@ class AggregatorCoreTest {
     }
 
     @Test
+    void commitsStayBehindAnImageTheStorePoolHasNotFinished() throws Exception {
+        List<Msg> host = StreamMessages.publish("ck-9", "host-0", "run-1", SimulatedHost.image(0, 4, 300));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            pool.submit(() -> {
+                release.await();
+                return null;
+            }); // the pool's only thread is busy until released
+            FileSystemImageStore store = new FileSystemImageStore(dir.resolve("s"));
+            AggregatorCore core = new AggregatorCore(store, sinks, sinks, "records", "control", ReassemblyLimits.DEFAULT,
+                    FormatOptions.DEFAULT, StreamMessages.CODEC, () -> now, pool, 4);
+            core.onControl(0, 0, null, StreamMessages.request("ck-9", FAR, "host-0"));
+            feed(core, host, 100);
+            long next = 100 + host.size();
+
+            core.flush(false); // takes only finished images: none yet
+            assertEquals(1, core.imagesInFlight());
+            assertFalse(core.hasUnflushed(), "nothing finished to make durable yet");
+            assertEquals(100, core.safeOffset(0, next), "the stream's first chunk holds the commit back");
+            assertEquals(0, sinks.images.size());
+
+            release.countDown();
+            core.flush(true);
+            assertEquals(next, core.safeOffset(0, next));
+            assertEquals(0, core.imagesInFlight());
+            assertEquals(1, sinks.images.size());
+            assertEquals(CheckpointStatus.STORED, store.readManifest("ck-9").orElseThrow().status());
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void agentRestartResendUnderANewRunStoresTheCompleteRun() throws IOException {
         Image image = SimulatedHost.image(5, 3, 100);
         List<Msg> first = StreamMessages.publish("ck-6", "h", "run-a", image);

@@ -22,15 +22,28 @@ final class DurableFiles {
 
     /** Creates {@code dir} and any missing parents, syncing each parent whose listing changed. */
     static void createDirectoriesDurably(Path dir) throws IOException {
+        createDirectories(dir, DurableFiles::syncDirectory);
+    }
+
+    /**
+     * Creates {@code dir} and any missing parents; each parent whose listing changed is handed to
+     * {@code syncParent} (now, or collected for a later batched sync).
+     */
+    static void createDirectories(Path dir, PathAction syncParent) throws IOException {
         if (Files.isDirectory(dir)) return;
         Path parent = dir.getParent();
-        if (parent != null) createDirectoriesDurably(parent);
+        if (parent != null) createDirectories(parent, syncParent);
         try {
             Files.createDirectory(dir);
         } catch (java.nio.file.FileAlreadyExistsException raced) {
             if (!Files.isDirectory(dir)) throw raced;
             return;
         }
-        if (parent != null) syncDirectory(parent);
+        if (parent != null) syncParent.apply(parent);
+    }
+
+    @FunctionalInterface
+    interface PathAction {
+        void apply(Path p) throws IOException;
     }
 }

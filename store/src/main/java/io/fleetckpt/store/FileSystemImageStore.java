@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default store: a directory.
@@ -33,6 +35,8 @@ import java.util.UUID;
 public final class FileSystemImageStore implements ImageStore {
     private final Path root;
     private final Path tmp;
+    /** Directories whose new entries (staged blobs) are not yet synced; see {@link #stageBlob}. */
+    private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
 
     public FileSystemImageStore(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -57,7 +61,30 @@ public final class FileSystemImageStore implements ImageStore {
 
     @Override
     public BlobWriter newBlob() throws IOException {
-        return new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()));
+        return new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), false);
+    }
+
+    @Override
+    public StoredBlob stageBlob(byte[] bytes) throws IOException {
+        try (BlobWriter w = new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), true)) {
+            w.write(bytes);
+            return w.commit();
+        }
+    }
+
+    @Override
+    public void syncStagedBlobs() throws IOException {
+        // one fsync per directory for the whole batch; on ext4 and xfs the first one commits the
+        // journal holding every link of the batch, so the others are nearly free
+        for (Path dir : List.copyOf(unsyncedDirs)) {
+            DurableFiles.syncDirectory(dir);
+            unsyncedDirs.remove(dir);
+        }
+    }
+
+    /** Directories with staged entries not synced yet (tests). */
+    Set<Path> unsyncedDirectories() {
+        return Set.copyOf(unsyncedDirs);
     }
 
     @Override
@@ -147,11 +174,14 @@ public final class FileSystemImageStore implements ImageStore {
         private final FileChannel channel;
         private final OutputStream out;
         private final MessageDigest digest = Sha256.newDigest();
+        /** Leave the directory syncs to {@link #syncStagedBlobs()}. */
+        private final boolean staged;
         private long size;
         private boolean done;
 
-        FileBlobWriter(Path temp) throws IOException {
+        FileBlobWriter(Path temp, boolean staged) throws IOException {
             this.temp = temp;
+            this.staged = staged;
             this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
         }
@@ -186,11 +216,14 @@ public final class FileSystemImageStore implements ImageStore {
                 String sha = HexFormat.of().formatHex(digest.digest());
                 StoredBlob blob = StoredBlob.of(sha, size);
                 Path target = root.resolve(blob.path());
-                DurableFiles.createDirectoriesDurably(target.getParent());
+                DurableFiles.createDirectories(target.getParent(), staged ? unsyncedDirs::add : DurableFiles::syncDirectory);
+                // staged: the name is synced with the batch even when it existed, as a racing
+                // writer that linked it may not have synced its directory yet
+                if (staged) unsyncedDirs.add(target.getParent());
                 try {
                     // a link fails if the name exists: create-only even with racing writers
                     Files.createLink(target, temp);
-                    DurableFiles.syncDirectory(target.getParent());
+                    if (!staged) DurableFiles.syncDirectory(target.getParent());
                 } catch (FileAlreadyExistsException same) {
                     long existing = Files.size(target);
                     if (existing != size) {

@@ -25,6 +25,21 @@ public interface ImageStore {
         }
     }
 
+    /**
+     * Stores {@code bytes} as a blob like {@link #putBlob}, except that the directory entries
+     * naming it are made durable only by the next {@link #syncStagedBlobs()} (the blob's content
+     * is synced already). A writer of many blobs thus pays one directory fsync per batch instead
+     * of one per blob; it must call {@link #syncStagedBlobs()} before anything durable (a
+     * manifest, a committed offset) refers to the blob.
+     */
+    default StoredBlob stageBlob(byte[] bytes) throws IOException {
+        return putBlob(bytes);
+    }
+
+    /** Makes the names of every blob staged so far (by any thread) durable. */
+    default void syncStagedBlobs() throws IOException {
+    }
+
     boolean hasBlob(String sha256) throws IOException;
 
     /**

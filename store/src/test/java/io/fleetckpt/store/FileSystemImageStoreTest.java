@@ -37,6 +37,30 @@ class FileSystemImageStoreTest {
     }
 
     @Test
+    void stagedBlobIsTheSameBlobAndItsDirectoriesWaitForTheBatchSync() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        byte[] bytes = "a staged image".getBytes(StandardCharsets.US_ASCII);
+        StoredBlob staged = store.stageBlob(bytes);
+
+        assertEquals(Sha256.hex(bytes), staged.sha256());
+        assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(staged.path())));
+        Path prefixDir = dir.resolve(staged.path()).getParent();
+        assertEquals(java.util.Set.of(prefixDir, prefixDir.getParent()), store.unsyncedDirectories(),
+                "the new prefix directory and the entry in it wait for the batch");
+
+        store.syncStagedBlobs();
+        assertEquals(java.util.Set.of(), store.unsyncedDirectories());
+        // staging existing content again still syncs its directory with the next batch (a racing
+        // writer may have linked it without syncing yet), and is otherwise a no-op
+        assertEquals(staged, store.stageBlob(bytes));
+        assertEquals(java.util.Set.of(prefixDir), store.unsyncedDirectories());
+        assertEquals(staged, store.putBlob(bytes));
+        try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
+            assertEquals(0, left.count(), "temp files are cleaned up");
+        }
+    }
+
+    @Test
     void damagedBlobFailsVerificationAtEndOfStream() throws IOException {
         FileSystemImageStore store = new FileSystemImageStore(dir);
         StoredBlob blob = store.putBlob(new byte[] {1, 2, 3, 4});

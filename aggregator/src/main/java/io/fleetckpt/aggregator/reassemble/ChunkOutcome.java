@@ -14,8 +14,13 @@ public sealed interface ChunkOutcome {
     record Ignored(String why) implements ChunkOutcome {
     }
 
-    /** The chunk completed its stream. */
-    record Completed(CompleteStream stream) implements ChunkOutcome {
+    /**
+     * The chunk completed its stream.
+     *
+     * @param firstOffset the lowest partition offset of any chunk of the stream (any run): until
+     *                    the image is durable, commits must not pass it
+     */
+    record Completed(CompleteStream stream, long firstOffset) implements ChunkOutcome {
     }
 
     /** The chunk ended its stream without an image. */

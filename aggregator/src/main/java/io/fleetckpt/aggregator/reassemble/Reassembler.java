@@ -90,8 +90,10 @@ public final class Reassembler {
         List<RecordChunk> chunks = run.orderedChunks();
         String totals = StreamVerifier.checkTotals(chunks, run.end());
         if (totals != null) return fail(key, run.end(), FailureKind.DIGEST_MISMATCH, totals);
+        long firstOffset = offset;
+        for (RunBuffer r : runs.values()) firstOffset = Math.min(firstOffset, r.firstOffset);
         close(key);
-        return new ChunkOutcome.Completed(new CompleteStream(key, run.agentRunId, chunks, run.end()));
+        return new ChunkOutcome.Completed(new CompleteStream(key, run.agentRunId, chunks, run.end()), firstOffset);
     }
 
     /**

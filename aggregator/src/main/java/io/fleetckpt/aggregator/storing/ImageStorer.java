@@ -49,7 +49,8 @@ public final class ImageStorer {
 
     public ImageEntry store(CompleteStream stream, EncodedImage image) throws IOException {
         validate(stream, image);
-        StoredBlob blob = store.putBlob(image.bytes());
+        // the blob's name becomes durable with the batch (AggregatorCore.flush), before any manifest names it
+        StoredBlob blob = store.stageBlob(image.bytes());
         StreamTotals t = stream.totals();
         return new ImageEntry(blob.sha256(), blob.sizeBytes(), blob.path(), image.tasks(), image.fds(),
                 image.openFiles(), t.getCapturedAtMs(), t.getFrozen(), Math.max(0, t.getFrozenWindowUs()),

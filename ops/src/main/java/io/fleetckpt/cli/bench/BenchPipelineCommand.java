@@ -120,13 +120,20 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             // phase 2: a plain consumer reads the same topic from the beginning
             long[] plain = plainConsume(kafka, topics, budget);
             double plainS = plain[1] / 1e9;
+            double plainCpuS = plain[2] / 1e9;
             double plainMbS = plain[0] / 1e6 / plainS;
             progress(String.format("plain consumer: %,d bytes in %.2f s = %.1f MB/s", plain[0], plainS, plainMbS));
 
             // phase 3: a fresh aggregator catches up on the same topic
             Path store2 = work.resolve("store-catchup");
             AggregatorService catchUp = new AggregatorService(AggregatorSettings.defaults(kafka, topics, store2).withGroupId("bench-catchup")).start();
+            long cpuBefore = 0;
+            while (catchUp.stats().firstChunkNanos == 0 && catchUp.failure() == null) {
+                cpuBefore = processCpuNanos();
+                Thread.sleep(1);
+            }
             awaitStored(store2, ckpt, catchUp, hosts);
+            double aggCpuS = (processCpuNanos() - cpuBefore) / 1e9;
             // from its first chunk, as the plain consumer is timed from its first record: group join is not reading
             double aggS = (System.nanoTime() - catchUp.stats().firstChunkNanos) / 1e9;
             long aggBytes = catchUp.stats().chunkBytes;
@@ -148,6 +155,10 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             r.put("aggregator_mb_s", round(aggMbS));
             r.put("plain_consumer_mb_s", round(plainMbS));
             r.put("aggregator_vs_plain", round(aggMbS / plainMbS));
+            // CPU of the whole process (broker included) over each timed span: less sensitive to
+            // other load on the machine than the wall-clock rates
+            r.put("plain_consumer_cpu_s", round(plainCpuS));
+            r.put("aggregator_cpu_s", round(aggCpuS));
             r.put("peak_heap_mb", heap.peakBytes() >> 20);
             r.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
             r.put("cores", Runtime.getRuntime().availableProcessors());
@@ -215,9 +226,17 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
         }
     }
 
-    /** @return {bytes, nanos} for reading every record of the records topic */
+    /** CPU time of this process so far (every thread, the embedded broker's too). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** @return {bytes, nanos, process CPU nanos} for reading every record of the records topic (values not decoded) */
     private static long[] plainConsume(KafkaClientConfig kafka, TopicNames topics, ChunkBudget budget) {
-        java.util.Properties p = kafka.consumer("bench-plain", budget);
+        // the same client settings as the aggregator's records consumer: the baseline is the best a
+        // reader of this topic that does nothing else achieves
+        java.util.Properties p = kafka.backlogConsumer("bench-plain", budget);
         p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         p.put("max.poll.records", "2000");
@@ -229,13 +248,17 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long bytes = 0;
             long t = 0;
+            long cpu = 0;
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (t == 0) t = System.nanoTime();
+                    if (t == 0) {
+                        t = System.nanoTime();
+                        cpu = processCpuNanos();
+                    }
                     bytes += r.value().length;
                 }
             }
-            return new long[] {bytes, System.nanoTime() - t};
+            return new long[] {bytes, System.nanoTime() - t, processCpuNanos() - cpu};
         }
     }
 
