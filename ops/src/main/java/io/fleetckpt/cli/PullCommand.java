@@ -44,7 +44,7 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FileSystemImageStore s = ExistingStore.open(store, spec.commandLine());
+        FileSystemImageStore s = ExistingStore.open(store);
         List<StoredImageRef> refs = StoredImageRef.find(s, checkpointId, host);
         ImagePuller puller = new ImagePuller(s);
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());

@@ -102,7 +102,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (store != null) {
             if (checkpointId == null || host == null) throw new CommandLine.ParameterException(cl, "--store needs --checkpoint and --host");
             if (!imageArgs.isEmpty()) throw new CommandLine.ParameterException(cl, "give an IMAGE file or --store, not both");
-            FileSystemImageStore s = ExistingStore.open(store, cl);
+            FileSystemImageStore s = ExistingStore.open(store);
             StoredImageRef ref = StoredImageRef.find(s, checkpointId, host).get(0);
             image = new ImagePuller(s).load(ref);
         } else {
