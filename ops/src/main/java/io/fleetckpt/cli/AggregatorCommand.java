@@ -77,7 +77,7 @@ final class AggregatorCommand implements Callable<Integer> {
             }, "fleetckpt-aggregator-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + " on " + kafka.bootstrapServers()
-                    + ", store " + service.store() + ", topics " + topics.records() + " -> " + topics.images());
+                    + ", store " + store.toAbsolutePath() + ", topics " + topics.records() + " -> " + topics.images());
             spec.commandLine().getErr().flush();
             service.run();
             if (service.failure() != null) {
