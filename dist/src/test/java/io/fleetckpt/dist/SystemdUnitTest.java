@@ -72,6 +72,14 @@ class SystemdUnitTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"agent", "aggregator"})
+    void aCleanStopBySigtermIsNotAFailure(String command) throws IOException {
+        Map<String, List<String>> svc = section(Repo.file("ops/systemd/fleetckpt-" + command + ".service"), "Service");
+        // the JVM's status after SIGTERM and its shutdown hooks; without it `systemctl stop` leaves the unit failed
+        assertEquals("143", one(svc, "SuccessExitStatus"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"agent", "aggregator"})
     void unitsAndEnvFilesOnlySetVariablesTheCommandReads(String command) throws IOException {
         List<String> vars = new ArrayList<>();
         for (String e : section(Repo.file("ops/systemd/fleetckpt-" + command + ".service"), "Service")

@@ -20,7 +20,10 @@ import java.util.concurrent.Callable;
 
 /** {@code fleetckpt agent capture}: one capture and publish on this host, without a request. */
 @Command(name = "capture", mixinStandardHelpOptions = true,
-        description = "Capture processes of this host now and publish the host stream under a checkpoint id.",
+        description = {"Capture processes of this host now and publish the host stream under a checkpoint id.",
+                "The agent's options (--bootstrap-server, --host-id, --state-dir, ...) go before `capture`: "
+                        + "fleetckpt agent --bootstrap-server B capture --checkpoint ID --pid P. No request names the "
+                        + "hosts of such a checkpoint, so its manifest stays IN_PROGRESS (docs/aggregator.md)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:host stream published (END)", "1:capture or publish failed, stream ended with ABORT",
                 "2:usage error, topics missing or broker unreachable"})

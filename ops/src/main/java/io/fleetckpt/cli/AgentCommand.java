@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
                 "Stops on SIGINT/SIGTERM. `agent capture` does one capture without a request."},
         subcommands = AgentCaptureCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:usage error, topics missing or broker unreachable"})
+        exitCodeList = {"143:stopped by SIGTERM after a clean stop (130: SIGINT; the JVM exits with 128 + the signal)", "2:usage error, topics missing or broker unreachable"})
 public final class AgentCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
                 + "manifest per checkpoint (see docs/store.md) and publishes image and checkpoint events.",
                 "Runs until SIGTERM/SIGINT; several instances with the same --group share the partitions."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal after committing what was stored",
+        exitCodeList = {"143:stopped by SIGTERM after committing what was stored (130: SIGINT; the JVM exits with 128 + the signal)",
                 "2:usage error, broker unreachable, or the store failed (nothing past it was committed)"})
 final class AggregatorCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -77,7 +77,7 @@ final class AggregatorCommand implements Callable<Integer> {
             }, "fleetckpt-aggregator-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getErr().println("fleetckpt aggregator: group " + group + " on " + kafka.bootstrapServers()
-                    + ", store " + service.store() + ", topics " + topics.records() + " -> " + topics.images());
+                    + ", store " + store.toAbsolutePath() + ", topics " + topics.records() + " -> " + topics.images());
             spec.commandLine().getErr().flush();
             service.run();
             if (service.failure() != null) {

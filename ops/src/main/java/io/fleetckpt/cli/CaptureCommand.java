@@ -93,6 +93,12 @@ public final class CaptureCommand implements Callable<Integer> {
             return 2;
         }
         if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        String unwritable = unwritableOutput(output);
+        if (unwritable != null) {
+            // before anything is frozen: finding this after the capture wasted the frozen window
+            err.println("fleetckpt capture: -o " + output + ": " + unwritable + "; nothing captured");
+            return 2;
+        }
         CaptureListener progress = System.console() != null && !json
                 ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
                 : CaptureListener.NONE;
@@ -142,23 +148,38 @@ public final class CaptureCommand implements Callable<Integer> {
         return s;
     }
 
-    /** Next to the target first, then renamed: a reader never sees half an image. */
+    /** Why the image could not be written at {@code output}, or null when it can be tried. */
+    static String unwritableOutput(Path output) {
+        Path abs = output.toAbsolutePath();
+        if (Files.isDirectory(abs)) return "is a directory";
+        Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) return "no such directory " + dir;
+        if (!Files.isWritable(dir)) return "directory " + dir + " is not writable";
+        return null;
+    }
+
+    /**
+     * Into a uniquely named hidden temp file next to the target first, then renamed: a reader
+     * never sees half an image, two captures to one directory never share a temp file, and the
+     * temp file is removed whatever fails, the rename included.
+     */
     private static long write(ImageMapper.Mapped mapped, Path output) throws IOException {
         Path abs = output.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        long bytes;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-             ImageWriter w = new ImageWriter(out, FormatOptions.DEFAULT)) {
-            w.writeHeader(mapped.image().header(), mapped.image().tasks().stream().map(t -> t.info()).toList());
-            for (var t : mapped.image().tasks()) w.writeTask(t, mapped.image().openFiles()::get);
-            w.finish();
-            bytes = w.bytesWritten();
-        } catch (IOException | RuntimeException e) {
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+        try {
+            long bytes;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                 ImageWriter w = new ImageWriter(out, FormatOptions.DEFAULT)) {
+                w.writeHeader(mapped.image().header(), mapped.image().tasks().stream().map(t -> t.info()).toList());
+                for (var t : mapped.image().tasks()) w.writeTask(t, mapped.image().openFiles()::get);
+                w.finish();
+                bytes = w.bytesWritten();
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return bytes;
+        } finally {
             Files.deleteIfExists(tmp);
-            throw e;
         }
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return bytes;
     }
 
     private static void summary(CaptureResult r, ImageMapper.Mapped mapped, List<TaskError> errors, long bytes, PrintWriter out) {

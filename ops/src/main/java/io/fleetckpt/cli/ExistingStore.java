@@ -1,20 +1,22 @@
 package io.fleetckpt.cli;
 
 import io.fleetckpt.store.FileSystemImageStore;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Opens a --store DIR for reading; a missing store is a usage error, never silently created. */
+/**
+ * Opens a --store DIR for reading; a missing store is an error (exit 2, one line, no usage text:
+ * the command line was right, the directory is not), never silently created.
+ */
 final class ExistingStore {
     private ExistingStore() {
     }
 
-    static FileSystemImageStore open(Path dir, CommandLine cl) throws IOException {
+    static FileSystemImageStore open(Path dir) throws IOException {
         if (!Files.isDirectory(dir.resolve("checkpoints"))) {
-            throw new CommandLine.ParameterException(cl, "no image store at " + dir + " (expected " + dir.resolve("checkpoints") + ")");
+            throw new IOException("no image store at " + dir + " (expected " + dir.resolve("checkpoints") + ")");
         }
         return new FileSystemImageStore(dir);
     }

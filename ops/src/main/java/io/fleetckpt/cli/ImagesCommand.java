@@ -37,11 +37,11 @@ final class ImagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FileSystemImageStore s = ExistingStore.open(store, spec.commandLine());
+        FileSystemImageStore s = ExistingStore.open(store);
         List<CheckpointManifest> manifests = new ArrayList<>();
         if (checkpointId != null) {
             manifests.add(s.readManifest(checkpointId).orElseThrow(() ->
-                    new CommandLine.ParameterException(spec.commandLine(), "no checkpoint " + checkpointId + " in " + store)));
+                    new java.io.IOException("no checkpoint " + checkpointId + " in the store " + store)));
         } else {
             for (String id : s.listCheckpoints()) s.readManifest(id).ifPresent(manifests::add);
         }

@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "pull", mixinStandardHelpOptions = true,
-        description = {"Copies a checkpoint's images out of the store into OUTDIR as <checkpoint>-<host>.img,",
-                "verifying each against the SHA-256 and size its manifest lists. A file appears in OUTDIR only",
-                "complete and verified (temp file, fsync, rename); a mismatch is an error naming the image."},
+        description = {"Copies a checkpoint's images out of the store into OUTDIR as <checkpoint>-<host>.img, "
+                + "verifying each against the SHA-256 and size its manifest lists. A file appears in OUTDIR only "
+                + "complete and verified (temp file, fsync, rename); a mismatch is an error naming the image."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every image pulled and verified", "2:usage error, unknown checkpoint/host, or an image failed verification"})
 final class PullCommand implements Callable<Integer> {
@@ -44,7 +44,7 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FileSystemImageStore s = ExistingStore.open(store, spec.commandLine());
+        FileSystemImageStore s = ExistingStore.open(store);
         List<StoredImageRef> refs = StoredImageRef.find(s, checkpointId, host);
         ImagePuller puller = new ImagePuller(s);
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());

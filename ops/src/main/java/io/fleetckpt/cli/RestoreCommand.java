@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
         synopsisHeading = "Usage: ",
         customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
                 + " [--unrestorable skip|devnull|fail] [--cloexec-preload LIB] [--dry-run] [--json] -- COMMAND [ARGS...]",
+        header = "Re-creates the fd table of a task of an image (a file, or from the store) and runs COMMAND with it.",
         description = {"",
                 "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
                         + "with --tree or several --pid).",
@@ -58,10 +59,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "DIR", description = "image store to read the image from")
     Path store;
 
-    @Option(names = "--checkpoint", paramLabel = "ID")
+    @Option(names = "--checkpoint", paramLabel = "ID", description = "with --store: the checkpoint whose image to restore")
     String checkpointId;
 
-    @Option(names = "--host", paramLabel = "H")
+    @Option(names = "--host", paramLabel = "H", description = "with --store: the host whose image to restore")
     String host;
 
     @Option(names = "--pid", paramLabel = "P", description = "task to restore (repeatable; optional for a one-task image)")
@@ -102,7 +103,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (store != null) {
             if (checkpointId == null || host == null) throw new CommandLine.ParameterException(cl, "--store needs --checkpoint and --host");
             if (!imageArgs.isEmpty()) throw new CommandLine.ParameterException(cl, "give an IMAGE file or --store, not both");
-            FileSystemImageStore s = ExistingStore.open(store, cl);
+            FileSystemImageStore s = ExistingStore.open(store);
             StoredImageRef ref = StoredImageRef.find(s, checkpointId, host).get(0);
             image = new ImagePuller(s).load(ref);
         } else {

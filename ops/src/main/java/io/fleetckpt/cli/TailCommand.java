@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "Record chunks also show the kernel-format records of their payload and a CRC check; "
                         + "undecodable messages are shown with the reason."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped (Ctrl-C, or --max-messages/--idle-exit reached)", "2:usage error or broker unreachable"})
+        exitCodeList = {"0:--max-messages or --idle-exit reached", "130:stopped by Ctrl-C (143: SIGTERM; the JVM exits with 128 + the signal)", "2:usage error or broker unreachable"})
 public final class TailCommand implements Callable<Integer> {
     static final class Which {
         @Option(names = "--records", description = "The records topic (host stream chunks).")

@@ -108,4 +108,23 @@ class CaptureCommandTest {
         assertTrue(r.err().contains("name processes with --pid"), r.err());
         assertFalse(Files.exists(tmp.resolve("x.img")));
     }
+
+    @Test
+    void anOutputThatIsADirectoryIsRefusedBeforeCapturingAndLeavesNothingBehind() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("images"));
+        Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("fleetckpt capture: -o " + dir + ": is a directory; nothing captured", r.err().strip());
+        try (var left = Files.list(tmp)) {
+            assertEquals(java.util.List.of(dir), left.toList(), "no temp file next to the target");
+        }
+    }
+
+    @Test
+    void anOutputInAMissingDirectoryNamesTheDirectory() {
+        Path img = tmp.resolve("nope").resolve("x.img");
+        Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", img.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("no such directory " + tmp.resolve("nope")), r.err());
+    }
 }

@@ -50,4 +50,18 @@ class CommandOptionsTest {
             assertEquals("0", c.findOption("--metrics-port").defaultValue(), name + ": off unless asked for");
         }
     }
+
+    @Test
+    void everyCommandAndOptionSaysWhatItIsInItsHelp() {
+        List<String> undescribed = new ArrayList<>();
+        for (CommandSpec c : allCommands()) {
+            String[] summary = c.usageMessage().header().length > 0 ? c.usageMessage().header() : c.usageMessage().description();
+            // the parent's command list shows the first line: an empty one left `restore` blank there
+            if (summary.length == 0 || summary[0].isBlank()) undescribed.add(c.qualifiedName());
+            for (CommandLine.Model.OptionSpec o : c.options()) {
+                if (o.description().length == 0 || o.description()[0].isBlank()) undescribed.add(c.qualifiedName() + " " + o.longestName());
+            }
+        }
+        assertEquals(List.of(), undescribed);
+    }
 }

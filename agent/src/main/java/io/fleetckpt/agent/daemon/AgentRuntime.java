@@ -28,6 +28,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final String agentRunId;
     private final CountDownLatch loopExited = new CountDownLatch(1);
     private volatile boolean loopStarted;
+    private boolean closed;
 
     public AgentRuntime(KafkaClientConfig config, TopicNames topics, ChunkBudget budget, String hostId,
                         HostCapturer capturer, FormatOptions options) {
@@ -84,8 +85,15 @@ public final class AgentRuntime implements AutoCloseable {
         return agentRunId;
     }
 
+    /**
+     * Idempotent and serialized: the `agent` command closes this both from its shutdown hook and
+     * when its try-with-resources unwinds after the loop returns, so two threads call it at once
+     * on SIGTERM; closing the consumer from both threw ConcurrentModificationException.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         daemon.stop();
         if (loopStarted) {
             // the consumer is single-threaded: close it only after the loop has let go of it

@@ -1,0 +1,34 @@
+package io.fleetckpt.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ErrorHandlerTest {
+    @Test
+    void fileExceptionsThatOnlyCarryAPathSayWhatIsWrong() {
+        assertEquals("no such file or directory: /a/b.img", ErrorHandler.message(new NoSuchFileException("/a/b.img")));
+        assertEquals("permission denied: /a/b.img", ErrorHandler.message(new AccessDeniedException("/a/b.img")));
+        assertEquals("no such file or directory: /a -> /b", ErrorHandler.message(new NoSuchFileException("/a", "/b", null)));
+    }
+
+    @Test
+    void messagesWithAReasonAreKeptAsTheyAre() {
+        assertEquals("/a -> /b: Is a directory", ErrorHandler.message(new FileSystemException("/a", "/b", "Is a directory")));
+        assertEquals("no checkpoint x", ErrorHandler.message(new IOException("no checkpoint x")));
+        assertEquals("IllegalStateException", ErrorHandler.message(new IllegalStateException()));
+    }
+
+    @Test
+    void aMissingStoreIsOneErrorLineWithoutTheUsageText() {
+        CliRun r = CliRun.of("images", "--store", "/nonexistent-store-dir");
+        assertEquals(2, r.code());
+        assertEquals("fleetckpt images: error: no image store at /nonexistent-store-dir (expected /nonexistent-store-dir/checkpoints)",
+                r.err().strip());
+    }
+}
