@@ -11,6 +11,7 @@ import io.fleetckpt.restore.pull.ImagePuller;
 import io.fleetckpt.restore.pull.StoredImageRef;
 import io.fleetckpt.restore.report.ReportWriter;
 import io.fleetckpt.restore.report.RestoreReport;
+import io.fleetckpt.restore.spawn.BundledPreload;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
 import io.fleetckpt.restore.spawn.SpawnedTask;
 import io.fleetckpt.store.FileSystemImageStore;
@@ -33,7 +34,7 @@ import java.util.concurrent.Callable;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         synopsisHeading = "Usage: ",
         customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
-                + " [--unrestorable skip|devnull|fail] [--cloexec-preload LIB] [--dry-run] [--json] -- COMMAND [ARGS...]",
+                + " [--unrestorable skip|devnull|fail] [--cloexec-preload auto|none|LIB] [--dry-run] [--json] -- COMMAND [ARGS...]",
         header = "Re-creates the fd table of a task of an image (a file, or from the store) and runs COMMAND with it.",
         description = {"",
                 "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
@@ -41,8 +42,9 @@ import java.util.concurrent.Callable;
                 "",
                 "Each open file description is opened once, by path, with its saved flags minus O_CREAT/O_TRUNC/O_EXCL, "
                         + "at its saved position, and placed at every fd that shared it, across tasks too. No other fd "
-                        + "reaches COMMAND. fds saved with close-on-exec are open in COMMAND without it (it would close "
-                        + "them at the exec into COMMAND) and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark.",
+                        + "reaches COMMAND. fds saved with close-on-exec cannot carry the flag through the exec into COMMAND: "
+                        + "they are placed without it, listed in FLEETCKPT_CLOEXEC_FDS, and marked again inside COMMAND "
+                        + "before main() by the preload library this build carries (--cloexec-preload).",
                 "",
                 "The image is untrusted: it is validated whole before anything is opened.", ""},
         exitCodeListHeading = "%nExit codes:%n",
@@ -79,10 +81,12 @@ final class RestoreCommand implements Callable<Integer> {
                     + " saved access mode), fail (run no COMMAND if anything cannot be restored exactly)")
     UnrestorablePolicy policy;
 
-    @Option(names = "--cloexec-preload", paramLabel = "LIB",
-            description = "start COMMAND with this fleetckpt_cloexec library preloaded (built from restore/src/main/c): it sets"
-                    + " FD_CLOEXEC again, inside COMMAND before main(), on the fds saved with close-on-exec")
-    Path cloexecPreload;
+    @Option(names = "--cloexec-preload", paramLabel = "auto|none|LIB", defaultValue = "auto",
+            description = "how fds saved with close-on-exec get the flag back inside COMMAND: auto (default) preloads the"
+                    + " fleetckpt_cloexec library bundled with this build (installed in ~/.cache/fleetckpt; without one, as"
+                    + " none); none leaves them listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark; LIB preloads that"
+                    + " library file (built from restore/src/main/c). Only COMMANDs that have such fds get LD_PRELOAD.")
+    String cloexecPreload;
 
     @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
     boolean dryRun;
@@ -113,15 +117,13 @@ final class RestoreCommand implements Callable<Integer> {
             image = readImage(Path.of(imageArgs.get(0)));
         }
         if (command.isEmpty() && !dryRun) throw new CommandLine.ParameterException(cl, "no COMMAND: put it after --");
-        if (cloexecPreload != null && !Files.isRegularFile(cloexecPreload)) {
-            throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + cloexecPreload);
-        }
+        Path preload = preloadLibrary(cl);
         List<byte[]> argv = new ArrayList<>();
         for (String a : command) argv.add(a.getBytes(StandardCharsets.UTF_8));
         RestoreOutcome o;
         try {
             o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, System.getenv(),
-                    cloexecPreload));
+                    preload));
         } catch (PlanException e) {
             cl.getErr().println("fleetckpt restore: refused: " + e.getMessage());
             return RestoreReport.EXIT_BAD;
@@ -134,6 +136,22 @@ final class RestoreCommand implements Callable<Integer> {
             cl.getErr().printf("fleetckpt restore: COMMAND for task %d (pid %d) %s%n", t.imagePid(), t.pid(), describe(status));
         }
         return o.report().exitCode();
+    }
+
+    /** The library to preload into COMMANDs, or null for none. */
+    private Path preloadLibrary(CommandLine cl) throws IOException {
+        switch (cloexecPreload) {
+            case "none":
+                return null;
+            case "auto":
+                // a dry run spawns nothing: it only reports whether a library would be used
+                if (dryRun) return BundledPreload.available() ? Path.of("bundled") : null;
+                return BundledPreload.install(BundledPreload.defaultCacheDir(System.getenv())).orElse(null);
+            default:
+                Path lib = Path.of(cloexecPreload);
+                if (!Files.isRegularFile(lib)) throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + lib);
+                return lib;
+        }
     }
 
     private static Image readImage(Path file) throws IOException {

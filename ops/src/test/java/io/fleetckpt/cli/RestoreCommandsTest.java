@@ -109,7 +109,10 @@ class RestoreCommandsTest {
         JsonNode fds = new ObjectMapper().readTree(dry.out()).get("tasks").get(0).get("fds");
         assertEquals("restored", fds.get(0).get("status").asText());
         assertEquals("placeholder", fds.get(1).get("status").asText());
-        assertEquals("deferred", fds.get(2).get("cloexec").asText());
+        assertEquals("preload", fds.get(2).get("cloexec").asText(), "the build bundles the preload library (gcc is installed)");
+        CliRun plain = run("restore", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-3", "--host", "web-1",
+                "--pid", "100", "--dry-run", "--json", "--cloexec-preload", "none");
+        assertEquals("deferred", new ObjectMapper().readTree(plain.out()).get("tasks").get(0).get("fds").get(2).get("cloexec").asText());
 
         Path file = tmp.resolve("ck.img");
         Files.write(file, ImageWriter.toBytes(img));
@@ -122,7 +125,17 @@ class RestoreCommandsTest {
         ReportedTable t = ReportedTable.parse(Files.readString(report));
         assertEquals(List.of(3, 7), List.copyOf(t.fds().keySet()));
         assertEquals(17, t.fds().get(7).pos());
-        assertEquals("7", t.cloexecEnv());
+        assertTrue(t.fds().get(7).cloexec(), "saved with close-on-exec: the bundled library marked it again inside COMMAND");
+        assertFalse(t.fds().get(3).cloexec());
+        assertEquals("", t.cloexecEnv(), "the library consumed the list");
+
+        Path report2 = tmp.resolve("report2");
+        CliRun r2 = run("restore", file.toString(), "--unrestorable", "skip", "--cloexec-preload", "none", "--",
+                CPrograms.get("fdreport").toString(), report2.toString());
+        assertEquals(1, r2.code(), r2.out() + r2.err());
+        ReportedTable t2 = ReportedTable.parse(CPrograms.awaitFile(report2));
+        assertFalse(t2.fds().get(7).cloexec(), "without the library the flag cannot survive the exec");
+        assertEquals("7", t2.cloexecEnv());
     }
 
     @Test
@@ -149,7 +162,9 @@ class RestoreCommandsTest {
             assertEquals(100, t.fds().get(10).pos());
             assertEquals(02000, t.fds().get(4).flags() & 02000);
             assertEquals("/dev/null", t.fds().get(9).path());
-            assertEquals("6", t.cloexecEnv());
+            assertTrue(t.fds().get(6).cloexec(), "fd 6 was captured with close-on-exec and has it again in COMMAND");
+            assertFalse(t.fds().get(5).cloexec());
+            assertEquals("", t.cloexecEnv(), "the preload library consumed the list");
         } finally {
             new ProcessBuilder("kill", "-9", pids[0], pids[1]).start().waitFor();
             holder.waitFor();

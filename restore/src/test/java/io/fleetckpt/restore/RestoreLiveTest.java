@@ -3,6 +3,7 @@ package io.fleetckpt.restore;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.format.model.Image;
 import io.fleetckpt.restore.plan.UnrestorablePolicy;
+import io.fleetckpt.restore.spawn.BundledPreload;
 import io.fleetckpt.restore.report.FdReport;
 import io.fleetckpt.restore.report.FdStatus;
 import io.fleetckpt.restore.report.RestoreReport;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -172,7 +174,7 @@ class RestoreLiveTest {
     void preloadLibrarySetsCloseOnExecAgainInsideCommand() throws Exception {
         Image image = AgentCapture.capture(tmp.resolve("state"), List.of(Selector.pid(parent)));
         Path out = tmp.resolve("report");
-        RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.SKIP, out, CPrograms.cloexecPreload(), false);
+        RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.SKIP, out, bundledPreload(), false);
         ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
         assertTrue(got.fds().get(6).cloexec(), "fd 6 had close-on-exec in the original and has it again");
         assertFalse(got.fds().get(5).cloexec(), "its dup at fd 5 did not and does not");
@@ -182,6 +184,12 @@ class RestoreLiveTest {
         String env = Files.readString(Path.of("/proc/" + o.spawned().get(0).pid() + "/environ"));
         assertTrue(env.contains("FLEETCKPT_CLOEXEC_FDS=6"), "exec'd with the list; the library unset it in-process");
         assertEquals("preload", o.report().tasks().get(0).fds().stream().filter(f -> f.fd() == 6).findFirst().orElseThrow().cloexec());
+    }
+
+    /** The library this build packed into the jar (the same one `fleetckpt restore` uses by default). */
+    private Path bundledPreload() throws java.io.IOException {
+        assumeTrue(BundledPreload.available(), "built without gcc: no bundled preload library");
+        return BundledPreload.install(tmp.resolve("cache")).orElseThrow();
     }
 
     /** The original's table in fdreport's format, read from /proc (what the restored one must match). */

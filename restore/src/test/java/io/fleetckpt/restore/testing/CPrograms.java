@@ -28,20 +28,6 @@ public final class CPrograms {
         return exe;
     }
 
-    /** Builds restore's own preload library from its source in the module (src/main/c). */
-    public static synchronized Path cloexecPreload() throws IOException, InterruptedException {
-        if (dir == null) dir = Files.createTempDirectory("fleetckpt-c");
-        Path so = dir.resolve("libfleetckpt_cloexec.so");
-        if (Files.exists(so)) return so;
-        Path src = Path.of("src/main/c/fleetckpt_cloexec.c").toAbsolutePath();
-        if (!Files.exists(src)) src = Path.of("../restore/src/main/c/fleetckpt_cloexec.c").toAbsolutePath();
-        Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-Wall", "-o", so.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("gcc cloexec preload: " + out);
-        return so;
-    }
-
     /** Waits for a file a helper publishes by rename; a generous bound, not a timing assertion. */
     public static String awaitFile(Path file) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

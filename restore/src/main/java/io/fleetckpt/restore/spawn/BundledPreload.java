@@ -1,0 +1,98 @@
+package io.fleetckpt.restore.spawn;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The fleetckpt_cloexec preload library the build compiled (src/main/c, when gcc was there) and
+ * packed into the jar, put where a dynamic loader can map it.
+ *
+ * <p>The file goes to a per-user cache directory under a name that carries its SHA-256, not to a
+ * temporary file deleted at exit: COMMAND's loader maps the library after posix_spawn returns, so
+ * a file removed when the JVM exits could be gone before COMMAND starts. Because every COMMAND of
+ * a restore runs with this file in LD_PRELOAD, the directory and file must be the user's own and
+ * writable by nobody else; anything else there is refused rather than used.
+ */
+public final class BundledPreload {
+    static final String RESOURCE = "/native/linux-x86_64/libfleetckpt_cloexec.so";
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("r-x------");
+
+    private BundledPreload() {
+    }
+
+    /** Whether this build carries the library (gcc was present at build time, x86-64 only). */
+    public static boolean available() {
+        return isX8664() && BundledPreload.class.getResource(RESOURCE) != null;
+    }
+
+    /**
+     * The library installed under {@code cacheDir} (created 0700 if missing), or empty when this
+     * build has none.
+     */
+    public static Optional<Path> install(Path cacheDir) throws IOException {
+        if (!available()) return Optional.empty();
+        byte[] lib;
+        try (InputStream in = BundledPreload.class.getResourceAsStream(RESOURCE)) {
+            lib = in.readAllBytes();
+        }
+        Files.createDirectories(cacheDir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        requirePrivate(cacheDir, "directory");
+        Path target = cacheDir.resolve("libfleetckpt_cloexec-" + sha256(lib).substring(0, 16) + ".so");
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            requirePrivate(target, "library");
+            if (java.util.Arrays.equals(Files.readAllBytes(target), lib)) return Optional.of(target);
+        }
+        Path tmp = Files.createTempFile(cacheDir, ".libfleetckpt_cloexec", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try {
+            Files.write(tmp, lib);
+            // same directory: rename is atomic, so a concurrent restore maps the old or the new file, whole
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return Optional.of(target);
+    }
+
+    /** {@code $XDG_CACHE_HOME/fleetckpt}, else {@code ~/.cache/fleetckpt}. */
+    public static Path defaultCacheDir(java.util.Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("fleetckpt");
+    }
+
+    private static void requirePrivate(Path p, String what) throws IOException {
+        if (Files.isSymbolicLink(p)) throw new IOException("preload " + what + " " + p + " is a symlink; refusing to use it");
+        int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (owner != self) throw new IOException("preload " + what + " " + p + " belongs to uid " + owner + ", not to this user (uid " + self + ")");
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException("preload " + what + " " + p + " is writable by others (" + PosixFilePermissions.toString(perms) + ")");
+        }
+    }
+
+    private static boolean isX8664() {
+        String arch = System.getProperty("os.arch");
+        return "amd64".equals(arch) || "x86_64".equals(arch);
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
