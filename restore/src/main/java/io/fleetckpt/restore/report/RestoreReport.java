@@ -29,7 +29,9 @@ public record RestoreReport(boolean dryRun, String root, String policy, boolean 
         if (error != null) return EXIT_BAD;
         if (dryRun) return EXIT_ALL_RESTORED;
         boolean exact = tasks.stream().flatMap(t -> t.fds().stream())
-                .allMatch(f -> f.status() == FdStatus.RESTORED && f.warnings().isEmpty());
+                .allMatch(f -> f.status() == FdStatus.RESTORED && f.warnings().isEmpty()
+                        // open, but without its close-on-exec flag unless COMMAND sets it from the list
+                        && !"deferred".equals(f.cloexec()));
         return exact && commandRun ? EXIT_ALL_RESTORED : EXIT_PARTIAL;
     }
 }
