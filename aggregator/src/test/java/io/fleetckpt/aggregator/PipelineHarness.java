@@ -113,6 +113,15 @@ final class PipelineHarness implements AutoCloseable {
         return out;
     }
 
+    int partitionsOf(String topic) {
+        Properties p = kafka.consumer(null, BUDGET);
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            return c.partitionsFor(topic).size();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         if (aggregator != null) aggregator.close();

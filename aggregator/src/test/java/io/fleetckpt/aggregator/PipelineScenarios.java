@@ -94,6 +94,12 @@ final class PipelineScenarios {
             long checkpointEvents = events.stream().filter(r -> decode(h, r).message() instanceof CheckpointEvent).count();
             assertEquals(3, imageEvents);
             assertEquals(1, checkpointEvents);
+            // one partition per checkpoint, the one its id hashes to; the checkpoint event comes last
+            int expectedPartition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    "ck-real".getBytes(StandardCharsets.UTF_8))) % h.partitionsOf(h.topics.images());
+            assertTrue(events.stream().allMatch(r -> r.partition() == expectedPartition), "partitions of " + events);
+            ConsumerRecord<byte[], byte[]> last = events.stream().max(java.util.Comparator.comparingLong(ConsumerRecord::offset)).orElseThrow();
+            assertTrue(decode(h, last).message() instanceof CheckpointEvent, "the checkpoint event follows its image events");
         } finally {
             for (AgentRuntime a : agents) a.close();
             for (LocalHostCapturer c : capturers) c.close();
