@@ -28,6 +28,7 @@ public final class BundledPreload {
     static final String RESOURCE = "/native/linux-x86_64/libfleetckpt_cloexec.so";
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("r-x------");
+    private static final Set<PosixFilePermission> WRITING_MODE = PosixFilePermissions.fromString("rw-------");
 
     private BundledPreload() {
     }
@@ -54,9 +55,12 @@ public final class BundledPreload {
             requirePrivate(target, "library");
             if (java.util.Arrays.equals(Files.readAllBytes(target), lib)) return Optional.of(target);
         }
-        Path tmp = Files.createTempFile(cacheDir, ".libfleetckpt_cloexec", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE));
+        // created writable by its owner only: a file made read-only from the start cannot be
+        // written by anyone but root (who bypasses the mode), so a normal user could never install it
+        Path tmp = Files.createTempFile(cacheDir, ".libfleetckpt_cloexec", ".tmp", PosixFilePermissions.asFileAttribute(WRITING_MODE));
         try {
             Files.write(tmp, lib);
+            Files.setPosixFilePermissions(tmp, FILE_MODE);
             // same directory: rename is atomic, so a concurrent restore maps the old or the new file, whole
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

@@ -1,0 +1,115 @@
+package io.fleetckpt.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetckpt.format.ImageWriter;
+import io.fleetckpt.format.model.FdType;
+import io.fleetckpt.restore.testing.CPrograms;
+import io.fleetckpt.restore.testing.Images;
+import io.fleetckpt.restore.testing.ReportedTable;
+import io.fleetckpt.restore.testing.RestoreMain;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Restore runs as the target user: a restore started as an unprivileged user (nobody, via
+ * setpriv) in a JVM of its own, with the default preload library installed in that user's cache.
+ * The kernel checks every open as that user, and the preload still marks close-on-exec again.
+ */
+class RestoreAsUserTest {
+    private static final int NOBODY = 65534;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anUnprivilegedUserRestoresWithThePreloadAndTheKernelChecksItsOpens() throws Exception {
+        assumeTrue(Files.exists(Path.of("/usr/bin/setpriv")), "no setpriv to run as another user");
+        assumeTrue("0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString()), "needs root to become nobody");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.setAttribute(home, "unix:uid", NOBODY);
+        Path mine = Files.write(tmp.resolve("mine.txt"), new byte[100]);
+        Files.setAttribute(mine, "unix:uid", NOBODY);
+        Path secret = Files.write(tmp.resolve("secret.txt"), new byte[100]);
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path image = tmp.resolve("user.img");
+        Files.write(image, ImageWriter.toBytes(Images.task(30)
+                .fd(3, FdType.FILE, mine.toString(), 02, 40)
+                .fd(4, FdType.FILE, secret.toString(), 0, 0)
+                .share(6, 1, true).build()));
+        Path fdreport = Files.copy(CPrograms.get("fdreport"), tmp.resolve("fdreport"));
+        Files.setPosixFilePermissions(fdreport, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path report = home.resolve("report");
+
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                "--clear-groups", ProcessHandle.current().info().command().orElseThrow(), "-cp", readableClassPath(),
+                RestoreMain.class.getName(), image.toString(), fdreport.toString(), report.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        pb.environment().put("HOME", home.toString());
+        Path stderr = tmp.resolve("stderr");
+        Process p = pb.redirectError(stderr.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out + Files.readString(stderr));
+
+        JsonNode r = new ObjectMapper().readTree(out);
+        assertNull(r.get("error").textValue(), out);
+        JsonNode fds = r.get("tasks").get(0).get("fds");
+        assertEquals("restored", fds.get(0).get("status").asText(), out);
+        assertEquals("failed", fds.get(1).get("status").asText(), "root's 0600 file is not nobody's to open");
+        assertTrue(fds.get(1).get("why").asText().contains("Permission denied"), out);
+        assertEquals("preload", fds.get(2).get("cloexec").asText(), out);
+
+        ReportedTable t = ReportedTable.parse(CPrograms.awaitFile(report));
+        assertEquals(List.of(3, 6), List.copyOf(t.fds().keySet()));
+        assertEquals(40, t.fds().get(3).pos());
+        assertTrue(t.fds().get(6).cloexec(), "the library installed by nobody marked fd 6 again inside COMMAND");
+        assertFalse(t.fds().get(3).cloexec());
+        try (Stream<Path> libs = Files.list(home.resolve(".cache/fleetckpt"))) {
+            Path lib = libs.filter(f -> f.getFileName().toString().endsWith(".so")).findFirst().orElseThrow();
+            assertEquals(NOBODY, Files.getAttribute(lib, "unix:uid"));
+            assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lib)));
+        }
+    }
+
+    /** This JVM's class path copied where the other user can read it (~/.m2 may be root's only). */
+    private String readableClassPath() throws Exception {
+        Path cp = Files.createDirectories(tmp.resolve("cp"));
+        List<String> entries = new ArrayList<>();
+        int n = 0;
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path src = Path.of(e);
+            if (!Files.exists(src)) continue;
+            Path dst = cp.resolve(Integer.toString(n++) + (Files.isDirectory(src) ? "" : ".jar"));
+            try (Stream<Path> walk = Files.walk(src)) {
+                for (Path f : walk.toList()) {
+                    Path to = dst.resolve(src.relativize(f).toString());
+                    if (Files.isDirectory(f)) Files.createDirectories(to);
+                    else Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            entries.add(dst.toString());
+        }
+        try (Stream<Path> walk = Files.walk(cp)) {
+            for (Path f : walk.toList()) {
+                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}

@@ -1,0 +1,40 @@
+package io.fleetckpt.restore.testing;
+
+import io.fleetckpt.format.ImageReader;
+import io.fleetckpt.restore.RestoreOutcome;
+import io.fleetckpt.restore.RestoreRequest;
+import io.fleetckpt.restore.Restorer;
+import io.fleetckpt.restore.plan.UnrestorablePolicy;
+import io.fleetckpt.restore.report.ReportWriter;
+import io.fleetckpt.restore.spawn.BundledPreload;
+import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.spawn.SpawnedTask;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A restore in a JVM of its own, as {@code fleetckpt restore IMAGE -- COMMAND...} does it with the
+ * default preload (installed in the user's cache directory): tests start it as another user.
+ * usage: RestoreMain IMAGE COMMAND [ARGS...]; prints the JSON report, waits for COMMAND.
+ */
+public final class RestoreMain {
+    private RestoreMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var image = ImageReader.readImage(Files.readAllBytes(Path.of(args[0])));
+        List<byte[]> command = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) command.add(args[i].getBytes(StandardCharsets.UTF_8));
+        Path preload = BundledPreload.install(BundledPreload.defaultCacheDir(System.getenv())).orElse(null);
+        RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, List.of(), false, null,
+                UnrestorablePolicy.DEVNULL, false, command, System.getenv(), preload));
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        ReportWriter.json(o.report(), out);
+        for (SpawnedTask t : o.spawned()) FdTableSpawner.waitFor(t.pid());
+    }
+}
