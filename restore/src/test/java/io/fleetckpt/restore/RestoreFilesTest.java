@@ -89,6 +89,17 @@ class RestoreFilesTest {
     }
 
     @Test
+    void controlBytesOfASavedNameNeverReachTheReportRaw() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("r2"));
+        Image image = Images.task(46).fd(3, FdType.FILE, "/no\nsuch: restored\u001b[2J", 0, 0).build();
+        for (Path r : new Path[] {null, root}) {
+            String why = fd(run(image, r, UnrestorablePolicy.SKIP, false, tmp.resolve("out")).report(), 3).why();
+            assertTrue(why.startsWith("no longer exists: ") && why.endsWith("no\\x0asuch: restored\\x1b[2J"), why);
+            assertTrue(why.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "one printable line: " + why);
+        }
+    }
+
+    @Test
     void hostileImageOpensAndCreatesNothing() {
         Path victim = tmp.resolve("victim");
         Image image = Images.task(42).fd(3, FdType.FILE, victim.toString(), 0100 | 01 | 01000, 0).build();

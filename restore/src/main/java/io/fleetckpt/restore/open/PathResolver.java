@@ -1,6 +1,7 @@
 package io.fleetckpt.restore.open;
 
 import io.fleetckpt.format.FileFlags;
+import io.fleetckpt.format.model.RawBytes;
 import io.fleetckpt.restore.sys.Sys;
 import io.fleetckpt.restore.sys.SysException;
 
@@ -43,9 +44,14 @@ public final class PathResolver implements AutoCloseable {
         return Sys.openat2(rootFd, relative, flags, Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_MAGICLINKS);
     }
 
+    /**
+     * The path for a report line, escaped like the image's names ({@code \xNN}): a saved name is
+     * untrusted bytes, and a newline or terminal escape in it must not reach the report raw.
+     */
     public String describe(byte[] relative) {
-        String rel = new String(relative, StandardCharsets.UTF_8);
-        return root == null ? "/" + (rel.equals(".") ? "" : rel) : root.resolve(rel).toString();
+        boolean top = relative.length == 1 && relative[0] == '.';
+        String rel = top ? "" : RawBytes.copyOf(relative).escaped();
+        return root == null ? "/" + rel : top ? root.toString() : root + "/" + rel;
     }
 
     @Override
