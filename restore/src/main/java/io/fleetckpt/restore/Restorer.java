@@ -92,9 +92,13 @@ public final class Restorer {
                     status = o.status();
                     why = o.why();
                     warnings = o.warnings();
-                } else {
+                } else if (dryRun) {
                     status = planned(d.action());
                     why = d.why();
+                } else {
+                    // the run stopped before this description was opened (the root could not be)
+                    status = FdStatus.FAILED;
+                    why = "not opened: " + error;
                 }
                 boolean placed = o != null ? o.placed() : d.action() == Action.OPEN || d.action() == Action.PLACEHOLDER;
                 String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : preload ? "preload" : "deferred";

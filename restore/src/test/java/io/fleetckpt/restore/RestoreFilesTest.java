@@ -100,6 +100,20 @@ class RestoreFilesTest {
     }
 
     @Test
+    void aRootThatCannotBeOpenedFailsEveryFdAndRunsNothing() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        Image image = Images.task(47).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2).build();
+        RestoreOutcome o = run(image, tmp.resolve("no-such-root"), UnrestorablePolicy.SKIP, false, tmp.resolve("out"));
+        assertTrue(o.spawned().isEmpty());
+        assertFalse(Files.exists(tmp.resolve("out")), "no COMMAND ran");
+        assertTrue(o.report().error().startsWith("cannot open the root " + tmp.resolve("no-such-root")), o.report().error());
+        assertEquals(FdStatus.FAILED, fd(o.report(), 3).status(), "nothing was restored, so nothing may say so");
+        assertTrue(fd(o.report(), 3).why().startsWith("not opened: cannot open the root"), fd(o.report(), 3).why());
+        assertEquals(0, o.report().count(FdStatus.RESTORED));
+        assertEquals(2, o.report().exitCode());
+    }
+
+    @Test
     void hostileImageOpensAndCreatesNothing() {
         Path victim = tmp.resolve("victim");
         Image image = Images.task(42).fd(3, FdType.FILE, victim.toString(), 0100 | 01 | 01000, 0).build();
