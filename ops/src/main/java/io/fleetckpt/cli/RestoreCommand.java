@@ -103,6 +103,9 @@ final class RestoreCommand implements Callable<Integer> {
         int beforeDash = dash < 0 ? Math.min(1, positional.size()) : positional.size() - (original.size() - dash - 1);
         List<String> command = new ArrayList<>(positional.subList(beforeDash, positional.size()));
         List<String> imageArgs = positional.subList(0, beforeDash);
+        // FLEETCKPT_STORE (a daemon's setting, often exported for images/pull) names where to look
+        // when no IMAGE is given; it must not turn "restore IMAGE" into a conflict
+        if (!imageArgs.isEmpty() && !cl.getParseResult().hasMatchedOption("--store")) store = null;
         Image image;
         if (store != null) {
             if (checkpointId == null || host == null) throw new CommandLine.ParameterException(cl, "--store needs --checkpoint and --host");

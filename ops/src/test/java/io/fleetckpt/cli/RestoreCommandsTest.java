@@ -139,6 +139,20 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void aStoreFromTheEnvironmentDoesNotStopARestoreOfAFile() throws Exception {
+        Image img = sample();
+        StoreFixture.store(tmp.resolve("store"), "ck-4", "web-1", img);
+        Path file = Files.write(tmp.resolve("file.img"), ImageWriter.toBytes(img));
+        java.util.Map<String, String> env = java.util.Map.of("FLEETCKPT_STORE", tmp.resolve("store").toString(),
+                "FLEETCKPT_CHECKPOINT", "ck-4", "FLEETCKPT_HOST", "web-1");
+        CliRun r = CliRun.withEnv(env, "restore", file.toString(), "--dry-run", "--json");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(100, new ObjectMapper().readTree(r.out()).get("tasks").get(0).get("imagePid").asInt());
+        CliRun fromStore = CliRun.withEnv(env, "restore", "--dry-run", "--json");
+        assertEquals(0, fromStore.code(), "with no IMAGE the environment's store is used: " + fromStore.err());
+    }
+
+    @Test
     void captureThenRestoreThroughTheCli() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         for (String f : List.of("a.txt", "log.txt", "b.txt", "c.txt", "d.txt")) Files.write(data.resolve(f), new byte[300]);
@@ -185,10 +199,15 @@ class RestoreCommandsTest {
         assertEquals(2, g.code());
         assertTrue(g.err().contains("garbage.img"), g.err());
 
-        assertEquals(2, run("restore", forged.toString()).code(), "no COMMAND");
-        assertEquals(2, run("restore", "a.img", "b.img", "--", "true").code(), "two images");
-        assertEquals(2, run("restore", "--store", tmp.toString(), "--checkpoint", "c", "--host", "h", "a.img", "--", "true").code(),
-                "an image and --store");
+        CliRun noCommand = run("restore", forged.toString());
+        assertEquals(2, noCommand.code());
+        assertTrue(noCommand.err().startsWith("no COMMAND: put it after --"), noCommand.err());
+        CliRun two = run("restore", "a.img", "b.img", "--", "true");
+        assertEquals(2, two.code());
+        assertTrue(two.err().startsWith("give one IMAGE file"), two.err());
+        CliRun both = run("restore", "--store", tmp.toString(), "--checkpoint", "c", "--host", "h", "a.img", "--", "true");
+        assertEquals(2, both.code());
+        assertTrue(both.err().startsWith("give an IMAGE file or --store, not both"), both.err());
 
         Path ok = tmp.resolve("ok.img");
         Files.write(ok, ImageWriter.toBytes(sample()));
