@@ -109,19 +109,19 @@ public final class AggregatorCore {
         try {
             chunk = codec.decode(value, RecordChunk.class);
         } catch (MessageDecodeException e) {
-            deadLetter(recordsTopic, partition, offset, key, value, "not a RecordChunk: " + e.getMessage(), "UNDECODABLE", null, false);
+            deadLetter(recordsTopic, partition, offset, key, value, "not a RecordChunk: " + e.getMessage(), DeadLetter.UNDECODABLE, null, false);
             return;
         }
         if (!StoreIds.isSafe(chunk.getCheckpointId()) || !StoreIds.isSafe(chunk.getHostId())) {
             deadLetter(recordsTopic, partition, offset, key, value, "invalid checkpoint or host id (expected [A-Za-z0-9][A-Za-z0-9._-]{0,127})",
-                    "INVALID_ID", null, false);
+                    DeadLetter.INVALID_ID, null, false);
             return;
         }
         String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (!chunk.getCheckpointId().equals(k)) {
             // a chunk keyed otherwise may sit in another partition than its stream: it cannot be ordered
             deadLetter(recordsTopic, partition, offset, key, value, "record key " + k + " is not the chunk's checkpoint id "
-                    + chunk.getCheckpointId(), "WRONG_KEY", chunk, false);
+                    + chunk.getCheckpointId(), DeadLetter.WRONG_KEY, chunk, false);
             return;
         }
         Reassembler r = partitions.computeIfAbsent(partition, p -> new Reassembler(limits, ledger::isHostFinished));
@@ -138,12 +138,12 @@ public final class AggregatorCore {
         try {
             request = codec.decode(value, CheckpointRequest.class);
         } catch (MessageDecodeException e) {
-            deadLetter(controlTopic, partition, offset, key, value, "not a CheckpointRequest: " + e.getMessage(), "UNDECODABLE", null, false);
+            deadLetter(controlTopic, partition, offset, key, value, "not a CheckpointRequest: " + e.getMessage(), DeadLetter.UNDECODABLE, null, false);
             return;
         }
         if (!StoreIds.isSafe(request.getCheckpointId())
                 || request.getHosts().stream().anyMatch(h -> !StoreIds.isSafe(h.getHostId()))) {
-            deadLetter(controlTopic, partition, offset, key, value, "invalid checkpoint or host id in request", "INVALID_ID", null, false);
+            deadLetter(controlTopic, partition, offset, key, value, "invalid checkpoint or host id in request", DeadLetter.INVALID_ID, null, false);
             return;
         }
         ledger.onRequest(request);

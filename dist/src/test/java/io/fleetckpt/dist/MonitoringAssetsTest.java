@@ -56,6 +56,39 @@ class MonitoringAssetsTest {
         assertEquals(List.of(), withoutPanel);
     }
 
+    /** Every series name (labels dropped, suffixes kept) a live registry exposes. */
+    static Set<String> publishedSeries() {
+        try (FleetMetrics m = new FleetMetrics("aggregator")) {
+            m.checkpointFailed(Thread.State.NEW);
+            m.dlqMessage("probe");
+            Set<String> names = new TreeSet<>();
+            for (String line : m.scrape().split("\n")) {
+                if (!line.startsWith("#") && !line.isBlank()) names.add(line.split("[{ ]")[0]);
+            }
+            return names;
+        }
+    }
+
+    @Test
+    void everyMetricNameTheDashboardAndAlertsQueryIsPublished() throws Exception {
+        Set<String> series = publishedSeries();
+        List<String> exprs = new ArrayList<>(dashboardExpressions(Repo.json(DASHBOARD)));
+        for (JsonNode rule : Repo.yaml("ops/prometheus/alerts.yml").at("/groups/0/rules")) exprs.add(rule.get("expr").asText());
+        exprs.add(Repo.json(DASHBOARD).at("/templating/list/1/query").asText());
+        Set<String> unknown = new TreeSet<>();
+        for (String expr : exprs) {
+            // a metric name is what stands before a selector or range: name{...} or name[...]
+            var m = java.util.regex.Pattern.compile("\\b([a-z_][a-z0-9_]*)\\s*[{\\[]").matcher(expr);
+            while (m.find()) {
+                String name = m.group(1);
+                if (!name.equals("up") && !series.contains(name)) unknown.add(name + " in " + expr);
+            }
+            var bare = java.util.regex.Pattern.compile("\\b((fleetckpt|jvm|process|system)_[a-z0-9_]*)").matcher(expr);
+            while (bare.find()) if (!series.contains(bare.group(1))) unknown.add(bare.group(1) + " in " + expr);
+        }
+        assertEquals(Set.of(), unknown, "queried but never published");
+    }
+
     @Test
     void dashboardPanelsAreDescribedHereAndInTheOperationsGuide() throws Exception {
         JsonNode dash = Repo.json(DASHBOARD);

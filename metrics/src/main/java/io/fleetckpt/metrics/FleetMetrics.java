@@ -156,14 +156,36 @@ public final class FleetMetrics implements AutoCloseable {
 
     /** @param status the checkpoint's final status (an enum, so the series stay few) */
     public void checkpointFailed(Enum<?> status) {
-        Counter.builder(CHECKPOINTS_FAILED).description("Checkpoints that ended other than stored, by status")
-                .tag(TAG_STATUS, tagValue(status.name())).register(registry).increment();
+        checkpointsFailedCounter(status.name()).increment();
     }
 
     /** @param reason a short code from a fixed set (e.g. bad_header, oversize); others count as "other" */
     public void dlqMessage(String reason) {
-        Counter.builder(DLQ_MESSAGES).description("Messages sent to the dead-letter topic, by reason")
-                .tag(TAG_REASON, tagValue(reason)).register(registry).increment();
+        dlqCounter(reason).increment();
+    }
+
+    /**
+     * Creates the zero series of every final status a failed checkpoint can have. A labelled
+     * counter otherwise appears only at its first increment, and until then dashboards show "no
+     * data" and rate()/increase() alerts have nothing to evaluate.
+     */
+    public void declareCheckpointStatuses(Iterable<? extends Enum<?>> statuses) {
+        for (Enum<?> s : statuses) checkpointsFailedCounter(s.name());
+    }
+
+    /** As {@link #declareCheckpointStatuses}, for the dead-letter reason codes. */
+    public void declareDlqReasons(Iterable<String> reasons) {
+        for (String r : reasons) dlqCounter(r);
+    }
+
+    private Counter checkpointsFailedCounter(String status) {
+        return Counter.builder(CHECKPOINTS_FAILED).description("Checkpoints that ended other than stored, by status")
+                .tag(TAG_STATUS, tagValue(status)).register(registry);
+    }
+
+    private Counter dlqCounter(String reason) {
+        return Counter.builder(DLQ_MESSAGES).description("Messages sent to the dead-letter topic, by reason")
+                .tag(TAG_REASON, tagValue(reason)).register(registry);
     }
 
     private Counter captureCounter(CaptureOutcome outcome) {

@@ -16,8 +16,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.fleetckpt.kafka.TopicNames;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -70,7 +75,19 @@ class LocalMetricsTest {
             assertEquals(1.0, m.get("fleetckpt_images_stored_total{role=\"local\"}"));
             assertEquals(0.0, m.get("fleetckpt_streams_in_flight{role=\"local\"}"), "the stream is complete");
             assertEquals(0.0, m.get("fleetckpt_consumer_lag_records{role=\"local\"}"), "caught up");
-            assertFalse(scrape.body().contains("fleetckpt_checkpoints_failed_total"), "nothing failed");
+            assertEquals(0.0, m.get("fleetckpt_checkpoints_failed_total{role=\"local\",status=\"failed\"}"), "nothing failed, and the series is there");
+            assertEquals(0.0, m.get("fleetckpt_checkpoints_failed_total{role=\"local\",status=\"partial\"}"));
+            assertEquals(0.0, m.get("fleetckpt_dlq_messages_total{reason=\"undecodable\",role=\"local\"}"), "no dead letter yet");
+
+            // then what goes wrong is counted too: a message that is not a chunk, and a host that never answers
+            String bootstrap = between(err.toString(), "broker at ", ",");
+            sendGarbage(bootstrap);
+            CliRun failing = CliRun.of("checkpoint", "--bootstrap-server", bootstrap, "--host", "no-such-host", "--pid", "1",
+                    "--deadline", "2s", "--wait");
+            assertEquals(1, failing.code(), failing.out() + failing.err());
+            Map<String, Double> after = awaitSample(port, "fleetckpt_dlq_messages_total{reason=\"undecodable\",role=\"local\"}", 1.0);
+            assertEquals(1.0, after.get("fleetckpt_checkpoints_failed_total{role=\"local\",status=\"failed\"}"), "the deadline failure");
+            assertEquals(1.0, after.get("fleetckpt_images_stored_total{role=\"local\"}"), "still one image");
 
             HttpResponse<String> health = get(port, "/health");
             JsonNode h = new ObjectMapper().readTree(health.body());
@@ -85,6 +102,32 @@ class LocalMetricsTest {
         }
         assertFalse(run.isAlive(), "local did not stop when interrupted");
         assertEquals(0, exit.get(), err.toString());
+    }
+
+    private static String between(String s, String start, String end) {
+        int i = s.indexOf(start) + start.length();
+        return s.substring(i, s.indexOf(end, i));
+    }
+
+    private static void sendGarbage(String bootstrap) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(TopicNames.RECORDS, "k".getBytes(), "not a chunk".getBytes())).get();
+        }
+    }
+
+    /** Scrapes until the series has the value (a generous bound for the aggregator to consume, not a timing assertion). */
+    private static Map<String, Double> awaitSample(int port, String series, double want) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Map<String, Double> m = samples(get(port, "/metrics").body());
+            if (Double.valueOf(want).equals(m.get(series)) || System.nanoTime() > until) {
+                assertEquals(want, m.get(series), series);
+                return m;
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {

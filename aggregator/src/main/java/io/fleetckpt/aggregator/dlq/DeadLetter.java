@@ -12,4 +12,8 @@ package io.fleetckpt.aggregator.dlq;
 public record DeadLetter(String sourceTopic, int partition, long offset, byte[] key, byte[] value,
                          String reason, String kind, String checkpointId, String hostId, Long sequence,
                          boolean reencoded) {
+    /** Kinds of messages refused before they reach a host stream; a stream's own are its FailureKind names. */
+    public static final String UNDECODABLE = "UNDECODABLE";
+    public static final String INVALID_ID = "INVALID_ID";
+    public static final String WRONG_KEY = "WRONG_KEY";
 }

@@ -5,6 +5,7 @@ import io.fleetckpt.messages.CheckpointEvent;
 import io.fleetckpt.messages.ImageEvent;
 import io.fleetckpt.messages.ImageStatus;
 import io.fleetckpt.metrics.FleetMetrics;
+import java.util.EnumSet;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,7 @@ public final class MeteredEventSink implements EventSink {
     public MeteredEventSink(EventSink delegate, FleetMetrics metrics) {
         this.delegate = Objects.requireNonNull(delegate);
         this.metrics = Objects.requireNonNull(metrics);
+        metrics.declareCheckpointStatuses(EnumSet.complementOf(EnumSet.of(ImageStatus.STORED)));
     }
 
     @Override

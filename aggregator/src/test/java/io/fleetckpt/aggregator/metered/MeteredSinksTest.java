@@ -47,6 +47,9 @@ class MeteredSinksTest {
         };
         try (FleetMetrics m = new FleetMetrics("aggregator")) {
             MeteredEventSink sink = new MeteredEventSink(collector, m);
+            assertEquals(0.0, sample(m, "fleetckpt_checkpoints_failed_total{role=\"aggregator\",status=\"failed\"}"),
+                    "the series exists before the first failure");
+            assertEquals(0.0, sample(m, "fleetckpt_checkpoints_failed_total{role=\"aggregator\",status=\"partial\"}"));
             sink.imageEvent(image("h1", ImageStatus.STORED, "images/ab/abcd"));
             sink.imageEvent(image("h2", ImageStatus.PARTIAL, "images/cd/cdef")); // stored, some tasks missing
             sink.imageEvent(image("h3", ImageStatus.FAILED, null));
@@ -67,6 +70,9 @@ class MeteredSinksTest {
         List<DeadLetter> sent = new ArrayList<>();
         try (FleetMetrics m = new FleetMetrics("aggregator")) {
             MeteredDlqSink dlq = new MeteredDlqSink(sent::add, m);
+            for (String kind : List.of("undecodable", "invalid_id", "wrong_key", "crc_mismatch", "format_error")) {
+                assertEquals(0.0, sample(m, "fleetckpt_dlq_messages_total{reason=\"" + kind + "\",role=\"aggregator\"}"), kind);
+            }
             for (String kind : List.of("CRC_MISMATCH", "CRC_MISMATCH", "NOT_AVRO")) {
                 dlq.send(new DeadLetter("fleetckpt.records", 0, 5, null, new byte[] {1}, "why", kind, null, null, null, false));
             }
