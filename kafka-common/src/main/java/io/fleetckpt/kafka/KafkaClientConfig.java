@@ -78,6 +78,10 @@ public final class KafkaClientConfig {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("cannot read Kafka client properties " + file + ": no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException("cannot read Kafka client properties " + file + ": permission denied", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read Kafka client properties " + file + ": " + e.getMessage(), e);
         }
@@ -112,7 +116,8 @@ public final class KafkaClientConfig {
         Properties p = new Properties();
         p.putAll(ProducerDefaults.settings(budget));
         p.putAll(settings);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // the site's client.id (quotas, ACL audit logs) wins; ours only names the role when it sets none
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;

@@ -33,6 +33,9 @@ class KafkaClientConfigTest {
         assertEquals("true", prod.get("enable.idempotence"));
         assertEquals(Integer.toString(ChunkBudget.DEFAULT.maxMessageBytes()), prod.get("max.request.size"));
         assertFalse(c.toString().contains("secret"), "passwords are never printed");
+        assertEquals("agent-h1", prod.get("client.id"), "ours when the site sets none");
+        Properties siteId = c.with("client.id", "team-a-ckpt").producer("agent-h1", ChunkBudget.DEFAULT);
+        assertEquals("team-a-ckpt", siteId.get("client.id"), "a client.id from the properties file passes through");
 
         assertEquals("cli:1", KafkaClientConfig.resolve("cli:1", file, env).bootstrapServers());
         Properties cons = c.consumer("g", ChunkBudget.DEFAULT);
@@ -46,7 +49,7 @@ class KafkaClientConfigTest {
         assertTrue(e.getMessage().contains("--bootstrap-server"), e.getMessage());
         Path missing = tmp.resolve("nope.properties");
         e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.resolve("x:1", missing, Map.of()));
-        assertTrue(e.getMessage().contains("nope.properties"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("nope.properties: no such file"), e.getMessage());
     }
 
     @Test
