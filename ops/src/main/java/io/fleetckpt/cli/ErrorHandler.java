@@ -17,7 +17,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
-        cl.getErr().println("fleetckpt " + cl.getCommandName() + ": error: " + message(ex));
+        // qualified: "fleetckpt topics create", "fleetckpt agent capture", not just "create"
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": error: " + message(ex));
         if ("1".equals(System.getenv("FLEETCKPT_DEBUG"))) ex.printStackTrace(cl.getErr());
         return EXIT_FAILURE;
     }

@@ -31,4 +31,13 @@ class ErrorHandlerTest {
         assertEquals("fleetckpt images: error: no image store at /nonexistent-store-dir (expected /nonexistent-store-dir/checkpoints)",
                 r.err().strip());
     }
+
+    @Test
+    void aSubcommandsErrorNamesItsWholeCommand() {
+        CliRun r = CliRun.withEnv(java.util.Map.of(), "topics", "create", "--bootstrap-server", "127.0.0.1:1",
+                "--kafka-config", "/nonexistent/client.properties");
+        assertEquals(2, r.code());
+        assertEquals("fleetckpt topics create: error: cannot read Kafka client properties /nonexistent/client.properties: no such file",
+                r.err().strip());
+    }
 }
