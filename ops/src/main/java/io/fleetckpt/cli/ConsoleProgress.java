@@ -27,10 +27,15 @@ final class ConsoleProgress implements ProgressListener {
         lastPercent = pct;
         int fill = pct * WIDTH / 100;
         err.printf("\r%-20s [%s%s] %3d%% %,d/%,d bytes", ref.hostId(), "#".repeat(fill), " ".repeat(WIDTH - fill), pct, done, total);
-        if (done >= total) {
-            err.println();
-            lastPercent = -1;
-        }
+        if (done >= total) endLine();
         err.flush();
+    }
+
+    /** Ends a bar left unfinished (a copy that failed half-way), so the error gets a line of its own. */
+    void endLine() {
+        if (lastPercent < 0) return;
+        err.println();
+        err.flush();
+        lastPercent = -1;
     }
 }

@@ -63,9 +63,10 @@ final class PullCommand implements Callable<Integer> {
                         ref.image().sizeBytes());
             } catch (java.io.IOException e) {
                 failed++;
+                progress.endLine();
                 r.put("verified", false);
-                r.put("error", e.getMessage());
-                spec.commandLine().getErr().println("fleetckpt pull: error: " + e.getMessage());
+                r.put("error", ErrorHandler.message(e));
+                spec.commandLine().getErr().println("fleetckpt pull: error: " + ErrorHandler.message(e));
             }
             results.add(r);
         }

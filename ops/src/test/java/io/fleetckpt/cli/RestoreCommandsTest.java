@@ -73,6 +73,13 @@ class RestoreCommandsTest {
         for (long done = 0; done <= total; done += 4096) p.progress(ref, done, total);
         assertTrue(err.toString().contains("web-1") && err.toString().contains("100% 4,194,304/4,194,304 bytes"), err.toString());
         assertEquals(101, err.toString().split("\r").length - 1, "redrawn once per percent");
+        assertTrue(err.toString().endsWith("bytes\n"), "a finished bar ends its line");
+        StringWriter half = new StringWriter();
+        ConsoleProgress q = new ConsoleProgress(new PrintWriter(half));
+        q.progress(ref, total / 2, total);
+        q.endLine();
+        q.endLine();
+        assertTrue(half.toString().endsWith("50% 2,097,152/4,194,304 bytes\n"), "a bar cut short ends its line once: " + half);
     }
 
     @Test
@@ -90,6 +97,11 @@ class RestoreCommandsTest {
         b[b.length - 3] ^= 1;
         blob.toFile().setWritable(true);
         Files.write(blob, b);
+        Path notADir = Files.write(tmp.resolve("a-file"), new byte[0]);
+        CliRun onFile = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", notADir.toString());
+        assertEquals(2, onFile.code());
+        assertTrue(onFile.err().contains("OUTDIR " + notADir + " is not a directory"), onFile.err());
+
         Path out2 = tmp.resolve("out2");
         CliRun bad = run("pull", "ck-2", "--host", "web-1", "--store", tmp.resolve("store").toString(), "-o", out2.toString());
         assertEquals(2, bad.code());

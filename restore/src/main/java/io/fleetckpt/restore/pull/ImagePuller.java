@@ -34,6 +34,7 @@ public final class ImagePuller {
 
     /** @return the file written: {@code OUTDIR/<checkpoint>-<host>.img} */
     public Path pull(StoredImageRef ref, Path outDir, ProgressListener progress) throws IOException {
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) throw new PullException("OUTDIR " + outDir + " is not a directory");
         Files.createDirectories(outDir);
         Path target = outDir.resolve(fileName(ref));
         Path tmp = Files.createTempFile(outDir, "." + fileName(ref) + ".", ".part");
