@@ -3,6 +3,11 @@
 # file picks the command (agent, aggregator, ...) and configures it with FLEETCKPT_* variables.
 
 FROM maven:3-eclipse-temurin-17 AS build
+# gcc: the restore module compiles its close-on-exec preload library (native-preload profile) and
+# bundles it in the jar; without it, restores in this image leave close-on-exec to COMMAND
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # the cache mount keeps ~/.m2 between builds; tests run in CI, not in the image build

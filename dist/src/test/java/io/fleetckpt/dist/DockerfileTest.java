@@ -34,6 +34,17 @@ class DockerfileTest {
         List<String> from = instructions().stream().filter(i -> i.startsWith("FROM ")).toList();
         assertEquals(List.of("FROM maven:3-eclipse-temurin-17 AS build", "FROM eclipse-temurin:17-jre"), from);
         assertTrue(instructions().stream().anyMatch(i -> i.startsWith("RUN ") && i.contains("mvn") && i.contains("-pl ops -am")));
+        // restore/pom.xml builds and bundles the preload library only where /usr/bin/gcc exists
+        List<String> build = instructions().subList(0, instructions().indexOf("FROM eclipse-temurin:17-jre"));
+        int gcc = indexOf(build, i -> i.startsWith("RUN ") && i.contains("apt-get install") && i.contains(" gcc "));
+        int mvn = indexOf(build, i -> i.startsWith("RUN ") && i.contains("mvn"));
+        assertTrue(gcc >= 0 && gcc < mvn, "the build stage installs gcc before Maven runs: " + build);
+        assertTrue(Files.readString(Repo.file("restore/pom.xml")).contains("<exists>/usr/bin/gcc</exists>"));
+    }
+
+    private static int indexOf(List<String> list, java.util.function.Predicate<String> p) {
+        for (int i = 0; i < list.size(); i++) if (p.test(list.get(i))) return i;
+        return -1;
     }
 
     @Test
@@ -64,5 +75,6 @@ class DockerfileTest {
         List<String> ignored = Files.readAllLines(Repo.file(".dockerignore"));
         assertTrue(ignored.contains("**/target"), "a local target/ would bloat the context and shadow the build");
         assertTrue(ignored.contains(".git"));
+        assertTrue(ignored.contains("fleetckpt-data"), "local runs' Kafka logs and stores stay out of the image");
     }
 }
