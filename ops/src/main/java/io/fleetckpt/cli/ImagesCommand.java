@@ -39,11 +39,19 @@ final class ImagesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FileSystemImageStore s = ExistingStore.open(store);
         List<CheckpointManifest> manifests = new ArrayList<>();
+        // one unreadable manifest must not hide the others: each is listed with its error, exit 2
+        Map<String, String> unreadable = new LinkedHashMap<>();
         if (checkpointId != null) {
             manifests.add(s.readManifest(checkpointId).orElseThrow(() ->
                     new java.io.IOException("no checkpoint " + checkpointId + " in the store " + store)));
         } else {
-            for (String id : s.listCheckpoints()) s.readManifest(id).ifPresent(manifests::add);
+            for (String id : s.listCheckpoints()) {
+                try {
+                    s.readManifest(id).ifPresent(manifests::add);
+                } catch (java.io.IOException | RuntimeException e) {
+                    unreadable.put(id, ErrorHandler.message(e));
+                }
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -54,13 +62,17 @@ final class ImagesCommand implements Callable<Integer> {
                 e.put("totals", totals(m));
                 list.add(e);
             }
+            unreadable.forEach((id, why) -> list.add(Map.of("checkpointId", id, "error", why)));
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(Map.of("store", store.toString(), "checkpoints", list)));
         } else {
+            if (manifests.isEmpty() && unreadable.isEmpty()) out.println("no checkpoints");
             text(manifests, out);
+            unreadable.forEach((id, why) -> out.printf("%s  UNREADABLE  %s%n", id, why));
         }
         out.flush();
-        return 0;
+        unreadable.forEach((id, why) -> spec.commandLine().getErr().println("fleetckpt images: error: checkpoint " + id + ": " + why));
+        return unreadable.isEmpty() ? 0 : 2;
     }
 
     private static Map<String, Long> totals(CheckpointManifest m) {
@@ -74,10 +86,6 @@ final class ImagesCommand implements Callable<Integer> {
     }
 
     private static void text(List<CheckpointManifest> manifests, PrintWriter out) {
-        if (manifests.isEmpty()) {
-            out.println("no checkpoints");
-            return;
-        }
         for (CheckpointManifest m : manifests) {
             Map<String, Long> t = totals(m);
             out.printf("%s  %s  requested %s  completed %s  %d/%d hosts with images, %,d bytes, %d tasks, %d fds%n",

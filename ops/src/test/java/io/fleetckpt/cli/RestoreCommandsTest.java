@@ -63,6 +63,25 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void anUnreadableManifestIsListedWithItsErrorAndHidesNoOther() throws Exception {
+        Image img = sample();
+        StoreFixture.store(tmp.resolve("store"), "ck-a", "web-1", img);
+        FileSystemImageStore store = StoreFixture.store(tmp.resolve("store"), "ck-b", "web-1", img);
+        Path bad = tmp.resolve("store/checkpoints/ck-a/manifest.json");
+        bad.toFile().setWritable(true);
+        Files.writeString(bad, "{\"formatVersion\": ");
+        CliRun r = run("images", "--store", tmp.resolve("store").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.out().contains("ck-b  PARTIAL"), "the readable checkpoint is still listed: " + r.out());
+        assertTrue(r.out().contains("ck-a  UNREADABLE  ") && r.out().contains("invalid manifest"), r.out());
+        assertTrue(r.err().startsWith("fleetckpt images: error: checkpoint ck-a: "), r.err());
+        JsonNode j = new ObjectMapper().readTree(run("images", "--store", tmp.resolve("store").toString(), "--json").out());
+        assertEquals(2, j.get("checkpoints").size());
+        assertTrue(j.get("checkpoints").get(1).get("error").asText().contains("invalid manifest"), j.toString());
+        assertTrue(store.readManifest("ck-b").isPresent());
+    }
+
+    @Test
     void progressBarForLargeImagesOnly() {
         StringWriter err = new StringWriter();
         ConsoleProgress p = new ConsoleProgress(new PrintWriter(err));
