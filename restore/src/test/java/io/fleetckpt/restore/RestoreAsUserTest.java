@@ -46,10 +46,12 @@ class RestoreAsUserTest {
         Files.setAttribute(mine, "unix:uid", NOBODY);
         Path secret = Files.write(tmp.resolve("secret.txt"), new byte[100]);
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path roots = Files.write(tmp.resolve("roots.txt"), new byte[100]); // root's, readable by all
         Path image = tmp.resolve("user.img");
         Files.write(image, ImageWriter.toBytes(Images.task(30)
                 .fd(3, FdType.FILE, mine.toString(), 02, 40)
                 .fd(4, FdType.FILE, secret.toString(), 0, 0)
+                .fd(5, FdType.FILE, roots.toString(), 01000000, 9)
                 .share(6, 1, true).build()));
         Path fdreport = Files.copy(CPrograms.get("fdreport"), tmp.resolve("fdreport"));
         Files.setPosixFilePermissions(fdreport, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -73,11 +75,16 @@ class RestoreAsUserTest {
         assertEquals("restored", fds.get(0).get("status").asText(), out);
         assertEquals("failed", fds.get(1).get("status").asText(), "root's 0600 file is not nobody's to open");
         assertTrue(fds.get(1).get("why").asText().contains("Permission denied"), out);
-        assertEquals("preload", fds.get(2).get("cloexec").asText(), out);
+        assertEquals("restored", fds.get(2).get("status").asText(), out);
+        assertTrue(fds.get(2).get("warnings").get(0).asText().contains("wanted O_NOATIME, kernel kept none"),
+                "O_NOATIME is the owner's to set: " + out);
+        assertEquals("preload", fds.get(3).get("cloexec").asText(), out);
 
         ReportedTable t = ReportedTable.parse(CPrograms.awaitFile(report));
-        assertEquals(List.of(3, 6), List.copyOf(t.fds().keySet()));
+        assertEquals(List.of(3, 5, 6), List.copyOf(t.fds().keySet()));
         assertEquals(40, t.fds().get(3).pos());
+        assertEquals(9, t.fds().get(5).pos());
+        assertEquals(0, t.fds().get(5).flags() & 04000, "the refused O_NOATIME leaves no O_NONBLOCK behind");
         assertTrue(t.fds().get(6).cloexec(), "the library installed by nobody marked fd 6 again inside COMMAND");
         assertFalse(t.fds().get(3).cloexec());
         try (Stream<Path> libs = Files.list(home.resolve(".cache/fleetckpt"))) {

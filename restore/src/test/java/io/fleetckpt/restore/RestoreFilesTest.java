@@ -114,6 +114,22 @@ class RestoreFilesTest {
     }
 
     @Test
+    void aStatusFlagTheKernelRefusesLeavesTheOthersAsSavedAndNoNonblock() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        // procfs has no direct I/O: F_SETFL with O_DIRECT fails as a whole (EINVAL)
+        Image image = Images.task(48).fd(3, FdType.FILE, "/proc/version", 040000, 0)
+                .fd(4, FdType.FILE, "/proc/version", 040000 | 02000, 0).build();
+        Path out = tmp.resolve("out");
+        RestoreOutcome o = run(image, null, UnrestorablePolicy.SKIP, false, out);
+        ReportedTable t = ReportedTable.parse(CPrograms.awaitFile(out));
+        assertEquals(0, t.fds().get(3).flags() & 04000, "O_NONBLOCK of the open is not left on an fd that never had it");
+        assertEquals(02000, t.fds().get(4).flags() & (04000 | 02000), "O_APPEND set, O_NONBLOCK not");
+        assertEquals(0, t.fds().get(4).flags() & 040000, "the kernel kept no O_DIRECT");
+        assertTrue(fd(o.report(), 3).warnings().get(0).contains("wanted O_DIRECT, kernel kept none"), fd(o.report(), 3).warnings().toString());
+        assertEquals(1, o.report().exitCode());
+    }
+
+    @Test
     void hostileImageOpensAndCreatesNothing() {
         Path victim = tmp.resolve("victim");
         Image image = Images.task(42).fd(3, FdType.FILE, victim.toString(), 0100 | 01 | 01000, 0).build();

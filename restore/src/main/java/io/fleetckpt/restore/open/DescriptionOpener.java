@@ -23,6 +23,8 @@ import static io.fleetckpt.restore.sys.OpenFlags.*;
  */
 public final class DescriptionOpener {
     private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
+    /** Status flags F_SETFL may refuse on their own, tried away in this order (0: all saved flags). */
+    private static final int[] REFUSABLE = {0, O_NOATIME, O_DIRECT, O_NOATIME | O_DIRECT, O_NOATIME | O_DIRECT | FASYNC};
 
     private final PathResolver resolver;
     private final BitSet targets;
@@ -98,9 +100,16 @@ public final class DescriptionOpener {
     /** @return why the description cannot be used (wrong access mode), or null */
     private static String applyStatusFlags(int fd, int saved, List<String> warnings) throws SysException {
         int want = saved & SETFL_MASK;
-        // F_SETFL can fail for one flag (O_DIRECT on tmpfs, O_NOATIME on a file we do not own):
-        // a warning, not a failure, and the read-back says what the kernel kept.
-        int r = Sys.fcntlUnchecked(fd, F_SETFL, want);
+        // F_SETFL refuses the whole call for one flag (O_DIRECT where the file system has no direct
+        // I/O, O_NOATIME on a file we do not own): then the others are set without it, so that the
+        // O_NONBLOCK the open used is not left behind on an fd that never had it. What is missing
+        // becomes a warning, and the read-back says what the kernel kept.
+        int r = -1;
+        for (int drop : REFUSABLE) {
+            if (drop != 0 && (want & drop) == 0) continue;
+            r = Sys.fcntlUnchecked(fd, F_SETFL, want & ~drop);
+            if (r >= 0) break;
+        }
         int got = Sys.fcntl(fd, F_GETFL, 0);
         if (r < 0 || (got & SETFL_MASK) != want) {
             warnings.add("status flags: wanted " + statusNames(want) + ", kernel kept " + statusNames(got & SETFL_MASK));
