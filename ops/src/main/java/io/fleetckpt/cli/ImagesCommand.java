@@ -88,20 +88,24 @@ final class ImagesCommand implements Callable<Integer> {
     private static void text(List<CheckpointManifest> manifests, PrintWriter out) {
         for (CheckpointManifest m : manifests) {
             Map<String, Long> t = totals(m);
-            out.printf("%s  %s  requested %s  completed %s  %d/%d hosts with images, %,d bytes, %d tasks, %d fds%n",
+            out.printf("%s  %s  requested %s  completed %s  %d/%d hosts with images, %,d bytes, %,d tasks, %,d fds%n",
                     m.checkpointId(), m.status(), time(m.requestedAtMs()), m.completedAtMs() == null ? "-" : time(m.completedAtMs()),
                     t.get("images"), t.get("hosts"), t.get("sizeBytes"), t.get("tasks"), t.get("fds"));
-            out.printf("  %-20s %-8s %12s %6s %7s %7s %-24s %-12s %s%n", "HOST", "STATUS", "BYTES", "TASKS", "FDS", "FILES",
+            out.printf("  %-20s %-8s %13s %6s %9s %9s %-24s %-12s %s%n", "HOST", "STATUS", "BYTES", "TASKS", "FDS", "FILES",
                     "CAPTURED", "SHA256", "REASON");
             for (HostEntry h : m.hosts()) {
                 ImageEntry i = h.image();
-                out.printf("  %-20s %-8s %12s %6s %7s %7s %-24s %-12s %s%n", h.hostId(), h.status(),
-                        i == null ? "-" : String.format("%,d", i.sizeBytes()), i == null ? "-" : i.taskCount(),
-                        i == null ? "-" : i.fdCount(), i == null ? "-" : i.openFileCount(),
+                out.printf("  %-20s %-8s %13s %6s %9s %9s %-24s %-12s %s%n", h.hostId(), h.status(),
+                        count(i == null ? null : i.sizeBytes()), count(i == null ? null : (long) i.taskCount()),
+                        count(i == null ? null : i.fdCount()), count(i == null ? null : i.openFileCount()),
                         i == null ? "-" : time(i.capturedAtMs()), i == null ? "-" : i.sha256().substring(0, 12),
                         h.reason() == null ? "" : h.reason());
             }
         }
+    }
+
+    private static String count(Long n) {
+        return n == null ? "-" : String.format("%,d", n);
     }
 
     private static String time(long ms) {
