@@ -105,6 +105,21 @@ class MonitoringAssetsTest {
     }
 
     @Test
+    void everyPanelQueriesTheDataSourceSelector() throws Exception {
+        JsonNode dash = Repo.json(DASHBOARD);
+        assertEquals("datasource", dash.at("/templating/list/0/type").asText());
+        String variable = "${" + dash.at("/templating/list/0/name").asText() + "}";
+        for (JsonNode panel : dash.get("panels")) {
+            if (panel.get("type").asText().equals("row")) continue;
+            assertEquals(variable, panel.at("/datasource/uid").asText(), panel.get("title").asText());
+        }
+        // an import input nothing refers to makes Grafana ask for a choice it then ignores
+        for (JsonNode input : dash.path("__inputs")) {
+            assertTrue(dash.toString().contains("${" + input.get("name").asText() + "}"), "unused input " + input);
+        }
+    }
+
+    @Test
     void dashboardQueriesAndAlertRulesAreValidPromQl(@TempDir Path dir) throws Exception {
         assumeTrue(Tools.installed("promtool"), "promtool not installed (Debian package prometheus)");
         // Grafana's variables substituted the way Grafana would, then every query checked as a rule
