@@ -67,11 +67,7 @@ public final class Capturer implements AutoCloseable {
     public CaptureResult capture(CaptureRequest req) throws IOException {
         long t0 = System.nanoTime();
         long epoch = System.currentTimeMillis() / 1000;
-        List<String> notes = new ArrayList<>();
-        if (!recovered && req.freeze()) {
-            for (String line : FreezeLedger.recover(req.stateDir(), sys, self)) notes.add("recovery: " + line);
-            recovered = true;
-        }
+        List<String> notes = new ArrayList<>(recoverLeftovers(req.stateDir()));
         CgroupMounts mounts = fixedMounts != null ? fixedMounts : CgroupMounts.detect();
         Selection sel = new TaskSelector(self, mounts).select(req.selectors());
         long tSelected = System.nanoTime();
@@ -123,6 +119,27 @@ public final class Capturer implements AutoCloseable {
                 System.nanoTime() - t0, ph.kcmpCalls);
         return new CaptureResult(epoch, HostInfo.read(), frozen, frozen ? method : FreezeMethod.NONE, core.tasks, errors,
                 alreadyFrozen, core.scans, req.threads(), timings, notes);
+    }
+
+    /**
+     * Undoes what a dead agent left frozen, as its state file in {@code stateDir} says: moves its
+     * tasks back, thaws and removes its cgroup, resumes what it stopped. Runs once per Capturer
+     * (the first capture does it too); a daemon calls it at start, before it waits for anything
+     * else, so that tasks do not stay frozen until the next request arrives. Never fails: what it
+     * could not do comes back as lines, like what it did.
+     *
+     * @return one line per action taken or failed, each starting with "recovery: "
+     */
+    public synchronized List<String> recoverLeftovers(java.nio.file.Path stateDir) {
+        if (recovered) return List.of();
+        recovered = true;
+        List<String> lines = new ArrayList<>();
+        try {
+            for (String line : FreezeLedger.recover(stateDir, sys, self)) lines.add("recovery: " + line);
+        } catch (IOException | RuntimeException e) {
+            lines.add("recovery: could not read the state files in " + stateDir + ": " + e.getMessage());
+        }
+        return lines;
     }
 
     private static final class Phases {

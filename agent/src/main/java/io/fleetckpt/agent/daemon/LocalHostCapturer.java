@@ -36,6 +36,14 @@ public final class LocalHostCapturer implements HostCapturer, AutoCloseable {
         this.threads = threads;
     }
 
+    /**
+     * Thaws what a dead agent left frozen (see {@link Capturer#recoverLeftovers}); an agent calls
+     * this first thing at start.
+     */
+    public List<String> recoverLeftovers() {
+        return capturer.recoverLeftovers(stateDir);
+    }
+
     @Override
     public CapturedHost capture(String checkpointId, HostSelection sel, CheckpointOptions options) throws CaptureException {
         CaptureRequest req = CaptureRequest.of(selectors(sel))
