@@ -96,6 +96,7 @@ public final class Capturer implements AutoCloseable {
                     method = fz.method();
                     alreadyFrozen = fz.alreadyFrozen();
                     freezeNs = fz.freezeNanos();
+                    notes.addAll(fz.notes());
                     sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
                     compared = scanAndShare(sel, workers, helpers, true, ph, req.listener());

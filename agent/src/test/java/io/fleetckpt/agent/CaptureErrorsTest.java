@@ -61,6 +61,28 @@ class CaptureErrorsTest {
         }
     }
 
+    /**
+     * kthreadd (pid 2) has no fd table and no cgroup takes it: it used to be "captured" with 0
+     * fds and reported frozen while its move into the freezer cgroup had failed. Named, it is an
+     * error; matched by comm, it is passed over.
+     */
+    @Test
+    void kernelThreadsAreNeverCaptured() throws Exception {
+        assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.readString(java.nio.file.Path.of("/proc/2/comm")).trim().equals("kthreadd"), "pid 2 is not kthreadd here");
+        try (Fixture fine = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(2), new Selector.Pid(fine.pid),
+                    new Selector.Comm(java.util.regex.Pattern.compile("^kthreadd$"))));
+            assertEquals(List.of(new TaskError(2, -1, TaskError.Kind.NOT_FOUND, "a kernel thread: it has no fd table to capture")),
+                    r.errors());
+            assertEquals(List.of(fine.pid), r.tasks().stream().map(t -> t.pid()).toList());
+            CaptureResult byComm = c.capture(request(tempDir("state"), new Selector.Comm(java.util.regex.Pattern.compile("^kthreadd$"))));
+            assertEquals(List.of(), byComm.tasks());
+            assertEquals(List.of(), byComm.errors());
+        }
+    }
+
     @Test
     void unfrozenCaptureAgreesWithFrozenOneAndSaysSo() throws Exception {
         assumeRoot();

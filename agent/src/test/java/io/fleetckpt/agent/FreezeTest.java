@@ -205,6 +205,37 @@ class FreezeTest {
         }
     }
 
+    /**
+     * A live process the freezer cgroup refuses (here kthreadd, whose move fails with EINVAL; the
+     * selector never picks it, the freezer is handed it directly) is not counted as frozen: it is
+     * sent SIGSTOP instead, and as kthreadd ignores signals the bounded wait names it. The task
+     * that was moved goes back where it was.
+     */
+    @Test
+    void aProcessTheCgroupRefusesIsNotTakenForFrozen() throws Exception {
+        assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.readString(Path.of("/proc/2/comm")).trim().equals("kthreadd"),
+                "pid 2 is not kthreadd here");
+        CgroupMounts m = CgroupMounts.detect();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.v2() != null, "no cgroup v2 mount");
+        Path state = tempDir("state");
+        try (Fixture f = Fixture.start("many", "10")) {
+            String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
+            java.util.Map<Integer, io.fleetckpt.agent.select.ProcStat> stats = java.util.Map.of(
+                    2, io.fleetckpt.agent.select.ProcStat.read(2), f.pid, io.fleetckpt.agent.select.ProcStat.read(f.pid));
+            var sel = new io.fleetckpt.agent.select.Selection(List.of(2, f.pid), stats, List.of(), List.of(), java.util.Set.of());
+            var freezer = new io.fleetckpt.agent.freeze.Freezer(Syscalls.system(), m, state, (int) ProcessHandle.current().pid(),
+                    java.time.Duration.ofMillis(300));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(io.fleetckpt.agent.freeze.FreezeTimeout.class, () -> freezer.freeze(sel));
+            assertTrue(e.getMessage().contains("pid 2"), e.getMessage());
+            assertEquals(before, Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")), "moved back");
+            try (var l = Files.list(state)) {
+                assertEquals(0, l.count(), "everything undone");
+            }
+            f.closeFd(9); // answers only if it runs
+        }
+    }
+
     @Test
     void nextStartThawsWhatADeadAgentLeftFrozen() throws Exception {
         assumeRoot();

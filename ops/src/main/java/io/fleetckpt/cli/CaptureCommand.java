@@ -39,7 +39,7 @@ import java.util.regex.PatternSyntaxException;
         description = {
                 "Freezes the selected processes, captures their fd tables (with sharing found by kcmp), "
                         + "thaws them and writes a kernel-format image.",
-                "Selectors combine; threads belong to their process; the agent never selects itself."},
+                "Selectors combine; threads belong to their process; the agent never selects itself, nor kernel threads."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every selected process was captured",

@@ -134,20 +134,25 @@ public final class Freezer {
         // window. A child forked in between lands in the same cgroup and is frozen with it.
         FrozenSet set = null;
         List<CgroupFreezer.Control> controls = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         try {
             if (own != null) {
                 for (Map.Entry<Integer, Path> e : new ArrayList<>(movedFrom.entrySet())) {
                     try {
                         kind.move(e.getKey(), own);
                     } catch (IOException ex) {
-                        movedFrom.remove(e.getKey()); // exited meanwhile: the scan reports it
+                        movedFrom.remove(e.getKey());
+                        // exited meanwhile: the scan reports it; alive: it must not run on as if frozen
+                        if (alive(e.getKey())) stopInstead(e.getKey(), ex, toStop, alreadyFrozen, ledger, notes);
                     }
                 }
+                ledger.flush();
             }
             if (own != null && !sel.treePids().isEmpty()) followForks(sel, kind, own, movedFrom, ledger);
             for (int i = 0; i < inPlace.size(); i++) controls.add(inPlaceKinds.get(i).open(inPlace.get(i)));
             if (own != null) controls.add(kind.open(own));
             set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
+            notes.forEach(set::note);
             set.installHook();
             set.startedAt(System.nanoTime());
             for (CgroupFreezer.Control c : controls) c.set(true);
@@ -189,6 +194,23 @@ public final class Freezer {
                 }
             }
         }
+    }
+
+    /** A process the cgroup would not take is stopped with SIGSTOP instead (unless it is stopped already). */
+    private static void stopInstead(int pid, IOException why, List<Integer> toStop, List<Integer> alreadyFrozen,
+                                    FreezeLedger ledger, List<String> notes) throws IOException {
+        if (allThreadsStopped(pid)) {
+            alreadyFrozen.add(pid);
+            return;
+        }
+        toStop.add(pid);
+        ledger.stopped(pid, startTime(pid));
+        notes.add("pid " + pid + ": the freezer cgroup refused it (" + why.getMessage() + "): stopped with SIGSTOP instead");
+    }
+
+    private static boolean alive(int pid) throws IOException {
+        ProcStat st = ProcStat.read(pid);
+        return st != null && !st.gone();
     }
 
     private void awaitFrozen(List<CgroupFreezer.Control> controls, List<Integer> stopped) throws IOException, FreezeTimeout {

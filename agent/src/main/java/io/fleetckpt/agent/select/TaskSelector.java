@@ -20,7 +20,9 @@ import java.util.TreeSet;
 
 /**
  * Turns selectors into the processes to capture, read from /proc. Threads fold into their
- * process; the agent's own process is never selected (it cannot freeze itself).
+ * process; the agent's own process is never selected (it cannot freeze itself), nor are kernel
+ * threads (no fd table of their own, and no freezer cgroup takes them): naming one with --pid or
+ * --tree is an error, matching one by comm or cgroup passes over it.
  */
 public final class TaskSelector {
     private final int self;
@@ -35,19 +37,24 @@ public final class TaskSelector {
         Map<Integer, ProcStat> all = null; // the whole /proc, read only if a selector needs it
         Set<Integer> chosen = new LinkedHashSet<>();
         Set<Integer> tree = new java.util.HashSet<>();
+        Set<Integer> named = new java.util.HashSet<>();
         List<Path> cgroups = new ArrayList<>();
         List<TaskError> problems = new ArrayList<>();
         for (Selector s : selectors) {
             if (s instanceof Selector.Pid p) {
                 int tgid = tgidOf(p.pid());
                 if (tgid < 0) problems.add(TaskError.task(p.pid(), TaskError.Kind.NOT_FOUND, "no such process"));
-                else chosen.add(tgid);
+                else {
+                    chosen.add(tgid);
+                    named.add(tgid);
+                }
             } else if (s instanceof Selector.Tree t) {
                 int tgid = tgidOf(t.pid());
                 if (tgid < 0) {
                     problems.add(TaskError.task(t.pid(), TaskError.Kind.NOT_FOUND, "no such process"));
                     continue;
                 }
+                named.add(tgid);
                 if (all == null) all = readAll();
                 Map<Integer, List<Integer>> children = children(all);
                 ArrayList<Integer> stack = new ArrayList<>(List.of(tgid));
@@ -81,6 +88,10 @@ public final class TaskSelector {
             ProcStat st = all != null && all.containsKey(p) ? all.get(p) : ProcStat.read(p);
             if (st == null || st.gone()) {
                 problems.add(TaskError.task(p, TaskError.Kind.EXITED, "process exited before the capture"));
+            } else if (st.kernelThread()) {
+                if (named.contains(p)) {
+                    problems.add(TaskError.task(p, TaskError.Kind.NOT_FOUND, "a kernel thread: it has no fd table to capture"));
+                }
             } else {
                 stats.put(p, st);
             }
