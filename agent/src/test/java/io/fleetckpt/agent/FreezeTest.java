@@ -236,6 +236,34 @@ class FreezeTest {
         }
     }
 
+    /**
+     * SIGSTOP refused (what an unprivileged agent gets for another user's process; root cannot
+     * be refused, so the kernel's answer is injected here): the freeze gives up at once and says
+     * why, rather than waiting out the bound (set to a minute here) for a task that never stops.
+     */
+    @Test
+    void sigstopRefusedIsSaidAtOnce() throws Exception {
+        assumeRoot();
+        Syscalls real = Syscalls.system();
+        Syscalls refusing = (Syscalls) java.lang.reflect.Proxy.newProxyInstance(Syscalls.class.getClassLoader(),
+                new Class<?>[] {Syscalls.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("kill") && (int) args[1] == Syscalls.SIGSTOP) return -io.fleetckpt.agent.sys.Errno.EPERM;
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Fixture f = Fixture.start("many", "10");
+             Capturer c = new Capturer(refusing, new CgroupMounts(null, null))) {
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(f.pid))
+                    .withFreezeTimeout(java.time.Duration.ofMinutes(1)));
+            assertFalse(r.frozen());
+            assertTrue(r.notes().stream().anyMatch(n -> n.contains("cannot stop pid " + f.pid + ": SIGSTOP: EPERM")), r.notes().toString());
+            assertEquals(10, task(r, f.pid).fds().size(), "captured without freezing");
+        }
+    }
+
     @Test
     void nextStartThawsWhatADeadAgentLeftFrozen() throws Exception {
         assumeRoot();

@@ -115,6 +115,7 @@ public final class CaptureCommand implements Callable<Integer> {
         if (mapped.image().tasks().isEmpty()) {
             err.println("fleetckpt capture: nothing captured; no image written");
             for (TaskError e : errors) err.println("  " + e);
+            for (String n : r.notes()) err.println("  note: " + n);
             return 2;
         }
         long bytes = write(mapped, output);

@@ -3,6 +3,7 @@ package io.fleetckpt.agent.freeze;
 import io.fleetckpt.agent.select.ProcStat;
 import io.fleetckpt.agent.select.Selection;
 import io.fleetckpt.agent.select.TaskSelector;
+import io.fleetckpt.agent.sys.Errno;
 import io.fleetckpt.agent.sys.Syscalls;
 
 import java.io.IOException;
@@ -156,7 +157,14 @@ public final class Freezer {
             set.installHook();
             set.startedAt(System.nanoTime());
             for (CgroupFreezer.Control c : controls) c.set(true);
-            for (int p : toStop) sys.kill(p, Syscalls.SIGSTOP);
+            for (int p : toStop) {
+                int r = sys.kill(p, Syscalls.SIGSTOP);
+                // refused: it will never stop, so waiting the whole bound for it would be pointless
+                if (r == -Errno.EPERM) {
+                    throw new FreezeTimeout("cannot stop pid " + p + ": SIGSTOP: " + Errno.describe(r)
+                            + " (no freezer cgroup could be used either; freezing another user's process needs root)");
+                }
+            }
             awaitFrozen(controls, toStop);
             set.frozenAt(System.nanoTime());
             return set;
