@@ -188,7 +188,8 @@ public final class CaptureCommand implements Callable<Integer> {
         out.printf("%s: %d tasks, %d fds, %d open files%n", errors.isEmpty() ? "captured" : "partial",
                 mapped.image().tasks().size(), mapped.image().fdCount(), mapped.image().openFiles().size());
         if (r.frozen()) {
-            out.printf("frozen (%s): window %.2f ms (freeze %.2f, scan %.2f, share %.2f, thaw %.2f)%n",
+            // thaw counts moving the tasks back to their cgroups too, which happens after the window
+            out.printf("frozen (%s): window %.2f ms (freeze %.2f, scan %.2f, share %.2f); thaw and move back %.2f ms%n",
                     r.method().name().toLowerCase().replace('_', '-'), CaptureTimings.ms(t.frozenWindow()),
                     CaptureTimings.ms(t.freeze()), CaptureTimings.ms(t.scan()), CaptureTimings.ms(t.share()), CaptureTimings.ms(t.thaw()));
         } else {
