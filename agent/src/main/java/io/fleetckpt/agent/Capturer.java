@@ -17,6 +17,7 @@ import io.fleetckpt.agent.select.TaskSelector;
 import io.fleetckpt.agent.share.KcmpFailure;
 import io.fleetckpt.agent.share.OfdResolver;
 import io.fleetckpt.agent.share.TableSharing;
+import io.fleetckpt.agent.share.ThreadTables;
 import io.fleetckpt.agent.share.TaskFds;
 import io.fleetckpt.agent.sys.Syscalls;
 
@@ -229,6 +230,11 @@ public final class Capturer implements AutoCloseable {
             } else {
                 errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
             }
+        }
+        for (TaskError e : new ThreadTables(sys).unshared(new ArrayList<>(scans.keySet()))) {
+            if (errors.containsKey(e.pid())) continue;
+            errors.put(e.pid(), new ArrayList<>(List.of(e)));
+            input.removeIf(t -> t.pid() == e.pid());
         }
         OfdResolver.Result shared = new OfdResolver(sys, workers, helpers, keyOnPos).resolve(input);
         for (KcmpFailure f : shared.failures()) {

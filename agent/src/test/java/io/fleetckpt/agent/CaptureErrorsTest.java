@@ -83,6 +83,33 @@ class CaptureErrorsTest {
         }
     }
 
+    /**
+     * A thread that unshared its fd table: /proc/PID/fd shows the leader's table only, so the
+     * process used to be "captured" without the thread's fds and exit 0. Now it is left out with
+     * an error naming the thread, frozen or not, and the other process is still captured.
+     */
+    @Test
+    void aThreadWithAnFdTableOfItsOwnIsNamedNotSilentlyLost() throws Exception {
+        assumeRoot();
+        try (Fixture odd = Fixture.start("threadtable"); Fixture fine = Fixture.start("many", "10");
+             Capturer c = new Capturer(Syscalls.system())) {
+            assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Integer.toString(odd.pid), "task",
+                    Integer.toString(odd.child))), "CHILD is a thread of the fixture");
+            String kcmp = Fixture.oracle("", "kcmpfiles", Integer.toString(odd.pid), Integer.toString(odd.child)).get(0);
+            assertTrue(kcmp.equals("1") || kcmp.equals("2"), "the oracle: the thread's table is another one: " + kcmp);
+            for (boolean freeze : new boolean[] {true, false}) {
+                CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(odd.child), new Selector.Pid(fine.pid))
+                        .withFreeze(freeze));
+                assertEquals(1, r.errors().size(), r.errors().toString());
+                TaskError e = r.errors().get(0);
+                assertEquals(odd.pid, e.pid());
+                assertEquals(TaskError.Kind.THREAD_TABLE, e.kind());
+                assertTrue(e.what().startsWith("thread " + odd.child + " has an fd table of its own"), e.what());
+                assertEquals(List.of(fine.pid), r.tasks().stream().map(t -> t.pid()).toList());
+            }
+        }
+    }
+
     @Test
     void unfrozenCaptureAgreesWithFrozenOneAndSaysSo() throws Exception {
         assumeRoot();
