@@ -131,6 +131,12 @@ class InspectCommandTest {
         assertTrue(n.get("decode_vs_copy").isNumber());
         assertTrue(n.get("encode_vs_copy").isNumber());
         assertEquals(12 * 20, n.get("fd_entries").asLong());
+        assertTrue(r.err().contains("forking a JVM with a 512 MB heap touched before it starts"), r.err());
+        Run here = run("bench", "codec", "--tasks", "3", "--fds", "5", "--warmup", "0", "--iterations", "1", "--in-process");
+        assertEquals(0, here.exit(), here.err());
+        assertTrue(!here.err().contains("forking"), here.err());
+        assertEquals(3 * 5, new ObjectMapper().readTree(here.out().trim().lines().reduce((a, b) -> b).orElseThrow())
+                .get("fd_entries").asLong());
         assertEquals(2, run("bench").exit());
     }
 }
