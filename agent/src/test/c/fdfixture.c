@@ -159,6 +159,7 @@ static int zoo(const char *dir) {
     say("name_newline", must(open(join(dir, "new\nline"), O_RDWR | O_CREAT, 0644), "open newline"));
     say("name_bad_utf8", must(open(join(dir, "bad\xff\xfeutf8"), O_RDWR | O_CREAT, 0644), "open bad utf8"));
     say("live_named_deleted", must(open(join(dir, "tail (deleted)"), O_RDWR | O_CREAT, 0644), "open tail"));
+    say("nsfs", must(open("/proc/self/ns/net", O_RDONLY), "open /proc/self/ns/net"));
     int dev = open("/dev/net/tun", O_RDWR);
     if (dev < 0) dev = open("/dev/fuse", O_RDWR);
     if (dev >= 0) say("unknown_chardev", dev);
