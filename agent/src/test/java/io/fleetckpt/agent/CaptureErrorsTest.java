@@ -47,6 +47,27 @@ class CaptureErrorsTest {
         }
     }
 
+    /**
+     * A zombie child in a --tree has exited already: passed over, not a partial capture (it
+     * was "process exited before the capture", exit 1, on every tree with an unreaped child).
+     * Named with --pid, it is still an error.
+     */
+    @Test
+    void aZombieInATreeIsPassedOverButNamedIsAnError() throws Exception {
+        assumeRoot();
+        try (Fixture f = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            int kid = f.fork();
+            Syscalls.system().kill(kid, Syscalls.SIGKILL); // the fixture does not reap it until EOF
+            for (int i = 0; i < 2000 && io.fleetckpt.agent.select.ProcStatAccess.state(kid) != 'Z'; i++) Thread.sleep(1);
+            assertEquals('Z', io.fleetckpt.agent.select.ProcStatAccess.state(kid));
+            CaptureResult tree = c.capture(request(tempDir("state"), new Selector.Tree(f.pid)));
+            assertEquals(List.of(), tree.errors());
+            assertEquals(List.of(f.pid), tree.tasks().stream().map(t -> t.pid()).toList());
+            CaptureResult named = c.capture(request(tempDir("state"), new Selector.Pid(kid), new Selector.Pid(f.pid)));
+            assertEquals(List.of(TaskError.task(kid, TaskError.Kind.EXITED, "process exited before the capture")), named.errors());
+        }
+    }
+
     @Test
     void missingPidIsNamed() throws Exception {
         assumeRoot();

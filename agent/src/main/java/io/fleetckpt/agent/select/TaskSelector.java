@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * Turns selectors into the processes to capture, read from /proc. Threads fold into their
  * process; the agent's own process is never selected (it cannot freeze itself), nor are kernel
  * threads (no fd table of their own, and no freezer cgroup takes them): naming one with --pid or
- * --tree is an error, matching one by comm or cgroup passes over it.
+ * --tree is an error, matching one by comm or cgroup passes over it. Zombies likewise: named, an
+ * error; come across in a tree, a cgroup or by comm, passed over (they have exited).
  */
 public final class TaskSelector {
     private final int self;
@@ -87,7 +88,11 @@ public final class TaskSelector {
         for (int p : chosen) {
             ProcStat st = all != null && all.containsKey(p) ? all.get(p) : ProcStat.read(p);
             if (st == null || st.gone()) {
-                problems.add(TaskError.task(p, TaskError.Kind.EXITED, "process exited before the capture"));
+                // a process (or zombie) that a --tree, --cgroup or --comm came across and that has
+                // exited is like one already reaped: nothing of it is missing from the capture
+                if (named.contains(p)) {
+                    problems.add(TaskError.task(p, TaskError.Kind.EXITED, "process exited before the capture"));
+                }
             } else if (st.kernelThread()) {
                 if (named.contains(p)) {
                     problems.add(TaskError.task(p, TaskError.Kind.NOT_FOUND, "a kernel thread: it has no fd table to capture"));
