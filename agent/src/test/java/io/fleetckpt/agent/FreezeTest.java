@@ -179,6 +179,24 @@ class FreezeTest {
         }
     }
 
+    /** A hierarchy's root has no freeze control (the capture failed on its missing cgroup.freeze). */
+    @Test
+    void aRootCgroupIsRefusedBeforeAnythingIsFrozen() throws Exception {
+        assumeRoot();
+        CgroupMounts m = CgroupMounts.detect();
+        for (Path root : new Path[] {m.v2(), m.v1Freezer()}) {
+            if (root == null) continue;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                CaptureResult r = c.capture(request(tempDir("state"), new Selector.Cgroup(root.toString())));
+                assertEquals(List.of(), r.tasks());
+                assertEquals(1, r.errors().size(), r.errors().toString());
+                assertEquals("cgroup " + root + " is the root of its hierarchy, which cannot be frozen: name a cgroup below it",
+                        r.errors().get(0).what());
+                assertFalse(r.frozen());
+            }
+        }
+    }
+
     @Test
     void sigstopFallbackNeverResumesWhatWasStopped() throws Exception {
         assumeRoot();

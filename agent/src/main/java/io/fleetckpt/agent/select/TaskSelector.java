@@ -71,6 +71,13 @@ public final class TaskSelector {
                     problems.add(TaskError.task(0, TaskError.Kind.NOT_FOUND, "no such cgroup: " + c.path()));
                     continue;
                 }
+                if (dir.equals(mounts.v2()) || dir.equals(mounts.v1Freezer())) {
+                    // a root has no freeze control, and moving every process of the host into
+                    // the agent's frozen cgroup would freeze the host
+                    problems.add(TaskError.task(0, TaskError.Kind.NOT_FOUND, "cgroup " + c.path()
+                            + " is the root of its hierarchy, which cannot be frozen: name a cgroup below it"));
+                    continue;
+                }
                 cgroups.add(dir);
                 chosen.addAll(CgroupMounts.procsUnder(dir));
             } else if (s instanceof Selector.Comm c) {
