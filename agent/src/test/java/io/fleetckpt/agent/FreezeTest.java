@@ -179,6 +179,25 @@ class FreezeTest {
         }
     }
 
+    /** The state file is written before anything is made: a bad --state-dir left an empty cgroup of the agent's behind. */
+    @Test
+    void aStateDirThatCannotBeWrittenLeavesNothingBehind() throws Exception {
+        assumeRoot();
+        Path notADir = Files.writeString(tempDir("state").resolve("a-file"), "x");
+        String mine = "fleetckpt-" + ProcessHandle.current().pid() + "-";
+        try (Fixture f = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> c.capture(request(notADir, new Selector.Pid(f.pid))));
+            assertEquals("state dir " + notADir + ": cannot keep the freeze state file there (a file is in the way);"
+                    + " nothing was frozen", e.getMessage());
+            assertEquals(before, Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")));
+            try (var l = Files.list(CgroupMounts.detect().v2())) {
+                assertTrue(l.noneMatch(p -> p.getFileName().toString().startsWith(mine)), "no cgroup of the agent's left");
+            }
+        }
+    }
+
     /** A hierarchy's root has no freeze control (the capture failed on its missing cgroup.freeze). */
     @Test
     void aRootCgroupIsRefusedBeforeAnythingIsFrozen() throws Exception {

@@ -50,6 +50,15 @@ public final class Freezer {
 
     public FrozenSet freeze(Selection sel) throws IOException, FreezeTimeout {
         FreezeLedger ledger = new FreezeLedger(stateDir, self);
+        try {
+            ledger.flush(); // before anything is made or frozen: a state dir we cannot write leaves nothing behind
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IOException("state dir " + stateDir + ": cannot keep the freeze state file there (" + why
+                    + "); nothing was frozen", e);
+        }
         Set<Integer> pending = new LinkedHashSet<>(sel.pids());
         List<Integer> alreadyFrozen = new ArrayList<>();
         List<Path> inPlace = new ArrayList<>();
