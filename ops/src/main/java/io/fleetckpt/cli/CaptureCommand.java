@@ -93,6 +93,9 @@ public final class CaptureCommand implements Callable<Integer> {
             return 2;
         }
         if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        if (freezeTimeoutMs < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze-timeout must be 0 or more milliseconds");
+        }
         String unwritable = unwritableOutput(output);
         if (unwritable != null) {
             // before anything is frozen: finding this after the capture wasted the frozen window
