@@ -7,6 +7,7 @@
  *   fdfixture many N       a table of N fds of a few kinds (dups, /dev/null, pipes, socketpairs, files)
  *   fdfixture clonefiles   parent + a clone(CLONE_FILES) child: one fd table, two processes
  *   fdfixture threads      a process with three extra threads (CHILD names one thread id)
+ *   fdfixture threadtable  a thread that unshared its fd table (CHILD names it) and opened a file in it
  *   fdfixture kcmp         oracle: reads "pid fd" lines, prints "EQ i j" for every pair kcmp
  *                          calls the same open file description (all pairs, small inputs)
  *   fdfixture kcmpfiles P1 P2   oracle: prints 0 if P1 and P2 share one fd table
@@ -158,6 +159,7 @@ static int zoo(const char *dir) {
     say("name_newline", must(open(join(dir, "new\nline"), O_RDWR | O_CREAT, 0644), "open newline"));
     say("name_bad_utf8", must(open(join(dir, "bad\xff\xfeutf8"), O_RDWR | O_CREAT, 0644), "open bad utf8"));
     say("live_named_deleted", must(open(join(dir, "tail (deleted)"), O_RDWR | O_CREAT, 0644), "open tail"));
+    say("nsfs", must(open("/proc/self/ns/net", O_RDONLY), "open /proc/self/ns/net"));
     int dev = open("/dev/net/tun", O_RDWR);
     if (dev < 0) dev = open("/dev/fuse", O_RDWR);
     if (dev >= 0) say("unknown_chardev", dev);
@@ -281,6 +283,33 @@ static int threads(void) {
     return 0;
 }
 
+static int unshared_ready[2];
+
+static void *own_table(void *arg) {
+    (void) arg;
+    if (unshare(CLONE_FILES) != 0) die("unshare(CLONE_FILES)");
+    int f = must(open("/dev/zero", O_RDONLY), "open in the thread");
+    char tid[32];
+    int n = snprintf(tid, sizeof tid, "%ld %d\n", (long) syscall(SYS_gettid), f); /* f: only this thread has it */
+    must(write(unshared_ready[1], tid, n), "write tid");
+    for (;;) pause();
+    return NULL;
+}
+
+/* A thread with an fd table of its own: /proc/PID/fd shows only the leader's. */
+static int threadtable(void) {
+    must(pipe(unshared_ready), "pipe");
+    pthread_t t;
+    if (pthread_create(&t, NULL, own_table, NULL) != 0) die("pthread_create");
+    char buf[64] = {0};
+    must(read(unshared_ready[0], buf, sizeof buf - 1), "read tid");
+    long tid = 0;
+    sscanf(buf, "%ld", &tid);
+    printf("CHILD %ld\nREADY %d\n", tid, getpid());
+    serve();
+    return 0;
+}
+
 static int kcmp_oracle(void) {
     int pid[4096], fd[4096], n = 0;
     while (n < 4096 && scanf("%d %d", &pid[n], &fd[n]) == 2) n++;
@@ -304,6 +333,7 @@ int main(int argc, char **argv) {
     if (argc >= 2 && !strcmp(argv[1], "clonefiles")) return clonefiles();
     if (argc >= 2 && !strcmp(argv[1], "kcmp")) return kcmp_oracle();
     if (argc >= 2 && !strcmp(argv[1], "threads")) return threads();
+    if (argc >= 2 && !strcmp(argv[1], "threadtable")) return threadtable();
     if (argc >= 4 && !strcmp(argv[1], "kcmpfiles")) {
         long r = syscall(SYS_kcmp, atoi(argv[2]), atoi(argv[3]), KCMP_FILES, 0, 0);
         printf("%ld\n", r < 0 ? -errno : r);

@@ -17,6 +17,7 @@ import io.fleetckpt.agent.select.TaskSelector;
 import io.fleetckpt.agent.share.KcmpFailure;
 import io.fleetckpt.agent.share.OfdResolver;
 import io.fleetckpt.agent.share.TableSharing;
+import io.fleetckpt.agent.share.ThreadTables;
 import io.fleetckpt.agent.share.TaskFds;
 import io.fleetckpt.agent.sys.Syscalls;
 
@@ -67,11 +68,7 @@ public final class Capturer implements AutoCloseable {
     public CaptureResult capture(CaptureRequest req) throws IOException {
         long t0 = System.nanoTime();
         long epoch = System.currentTimeMillis() / 1000;
-        List<String> notes = new ArrayList<>();
-        if (!recovered && req.freeze()) {
-            for (String line : FreezeLedger.recover(req.stateDir(), sys, self)) notes.add("recovery: " + line);
-            recovered = true;
-        }
+        List<String> notes = new ArrayList<>(recoverLeftovers(req.stateDir()));
         CgroupMounts mounts = fixedMounts != null ? fixedMounts : CgroupMounts.detect();
         Selection sel = new TaskSelector(self, mounts).select(req.selectors());
         long tSelected = System.nanoTime();
@@ -100,6 +97,7 @@ public final class Capturer implements AutoCloseable {
                     method = fz.method();
                     alreadyFrozen = fz.alreadyFrozen();
                     freezeNs = fz.freezeNanos();
+                    notes.addAll(fz.notes());
                     sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
                     compared = scanAndShare(sel, workers, helpers, true, ph, req.listener());
@@ -123,6 +121,27 @@ public final class Capturer implements AutoCloseable {
                 System.nanoTime() - t0, ph.kcmpCalls);
         return new CaptureResult(epoch, HostInfo.read(), frozen, frozen ? method : FreezeMethod.NONE, core.tasks, errors,
                 alreadyFrozen, core.scans, req.threads(), timings, notes);
+    }
+
+    /**
+     * Undoes what a dead agent left frozen, as its state file in {@code stateDir} says: moves its
+     * tasks back, thaws and removes its cgroup, resumes what it stopped. Runs once per Capturer
+     * (the first capture does it too); a daemon calls it at start, before it waits for anything
+     * else, so that tasks do not stay frozen until the next request arrives. Never fails: what it
+     * could not do comes back as lines, like what it did.
+     *
+     * @return one line per action taken or failed, each starting with "recovery: "
+     */
+    public synchronized List<String> recoverLeftovers(java.nio.file.Path stateDir) {
+        if (recovered) return List.of();
+        recovered = true;
+        List<String> lines = new ArrayList<>();
+        try {
+            for (String line : FreezeLedger.recover(stateDir, sys, self)) lines.add("recovery: " + line);
+        } catch (IOException | RuntimeException e) {
+            lines.add("recovery: could not read the state files in " + stateDir + ": " + e.getMessage());
+        }
+        return lines;
     }
 
     private static final class Phases {
@@ -211,6 +230,11 @@ public final class Capturer implements AutoCloseable {
             } else {
                 errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
             }
+        }
+        for (TaskError e : new ThreadTables(sys).unshared(new ArrayList<>(scans.keySet()))) {
+            if (errors.containsKey(e.pid())) continue;
+            errors.put(e.pid(), new ArrayList<>(List.of(e)));
+            input.removeIf(t -> t.pid() == e.pid());
         }
         OfdResolver.Result shared = new OfdResolver(sys, workers, helpers, keyOnPos).resolve(input);
         for (KcmpFailure f : shared.failures()) {

@@ -47,6 +47,27 @@ class CaptureErrorsTest {
         }
     }
 
+    /**
+     * A zombie child in a --tree has exited already: passed over, not a partial capture (it
+     * was "process exited before the capture", exit 1, on every tree with an unreaped child).
+     * Named with --pid, it is still an error.
+     */
+    @Test
+    void aZombieInATreeIsPassedOverButNamedIsAnError() throws Exception {
+        assumeRoot();
+        try (Fixture f = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            int kid = f.fork();
+            Syscalls.system().kill(kid, Syscalls.SIGKILL); // the fixture does not reap it until EOF
+            for (int i = 0; i < 2000 && io.fleetckpt.agent.select.ProcStatAccess.state(kid) != 'Z'; i++) Thread.sleep(1);
+            assertEquals('Z', io.fleetckpt.agent.select.ProcStatAccess.state(kid));
+            CaptureResult tree = c.capture(request(tempDir("state"), new Selector.Tree(f.pid)));
+            assertEquals(List.of(), tree.errors());
+            assertEquals(List.of(f.pid), tree.tasks().stream().map(t -> t.pid()).toList());
+            CaptureResult named = c.capture(request(tempDir("state"), new Selector.Pid(kid), new Selector.Pid(f.pid)));
+            assertEquals(List.of(TaskError.task(kid, TaskError.Kind.EXITED, "process exited before the capture")), named.errors());
+        }
+    }
+
     @Test
     void missingPidIsNamed() throws Exception {
         assumeRoot();
@@ -58,6 +79,55 @@ class CaptureErrorsTest {
             assertTrue(r.partial());
             assertEquals(List.of(new TaskError(gone, -1, TaskError.Kind.NOT_FOUND, "no such process")), r.errors());
             assertEquals(10, task(r, fine.pid).fds().size());
+        }
+    }
+
+    /**
+     * kthreadd (pid 2) has no fd table and no cgroup takes it: it used to be "captured" with 0
+     * fds and reported frozen while its move into the freezer cgroup had failed. Named, it is an
+     * error; matched by comm, it is passed over.
+     */
+    @Test
+    void kernelThreadsAreNeverCaptured() throws Exception {
+        assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.readString(java.nio.file.Path.of("/proc/2/comm")).trim().equals("kthreadd"), "pid 2 is not kthreadd here");
+        try (Fixture fine = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(2), new Selector.Pid(fine.pid),
+                    new Selector.Comm(java.util.regex.Pattern.compile("^kthreadd$"))));
+            assertEquals(List.of(new TaskError(2, -1, TaskError.Kind.NOT_FOUND, "a kernel thread: it has no fd table to capture")),
+                    r.errors());
+            assertEquals(List.of(fine.pid), r.tasks().stream().map(t -> t.pid()).toList());
+            CaptureResult byComm = c.capture(request(tempDir("state"), new Selector.Comm(java.util.regex.Pattern.compile("^kthreadd$"))));
+            assertEquals(List.of(), byComm.tasks());
+            assertEquals(List.of(), byComm.errors());
+        }
+    }
+
+    /**
+     * A thread that unshared its fd table: /proc/PID/fd shows the leader's table only, so the
+     * process used to be "captured" without the thread's fds and exit 0. Now it is left out with
+     * an error naming the thread, frozen or not, and the other process is still captured.
+     */
+    @Test
+    void aThreadWithAnFdTableOfItsOwnIsNamedNotSilentlyLost() throws Exception {
+        assumeRoot();
+        try (Fixture odd = Fixture.start("threadtable"); Fixture fine = Fixture.start("many", "10");
+             Capturer c = new Capturer(Syscalls.system())) {
+            assertTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Integer.toString(odd.pid), "task",
+                    Integer.toString(odd.child))), "CHILD is a thread of the fixture");
+            String kcmp = Fixture.oracle("", "kcmpfiles", Integer.toString(odd.pid), Integer.toString(odd.child)).get(0);
+            assertTrue(kcmp.equals("1") || kcmp.equals("2"), "the oracle: the thread's table is another one: " + kcmp);
+            for (boolean freeze : new boolean[] {true, false}) {
+                CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(odd.child), new Selector.Pid(fine.pid))
+                        .withFreeze(freeze));
+                assertEquals(1, r.errors().size(), r.errors().toString());
+                TaskError e = r.errors().get(0);
+                assertEquals(odd.pid, e.pid());
+                assertEquals(TaskError.Kind.THREAD_TABLE, e.kind());
+                assertTrue(e.what().startsWith("thread " + odd.child + " has an fd table of its own"), e.what());
+                assertEquals(List.of(fine.pid), r.tasks().stream().map(t -> t.pid()).toList());
+            }
         }
     }
 

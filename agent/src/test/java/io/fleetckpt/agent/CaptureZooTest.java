@@ -210,6 +210,10 @@ class CaptureZooTest {
         assertEquals(FileMode.FMODE_PATH, opath.mode(), "O_PATH: neither READ nor WRITE");
         assertEquals(010000000, opath.flags() & 010000000);
         assertEquals(FdType.FILE, opath.type());
+        CapturedFd ns = p("nsfs");
+        assertTrue(ns.path().utf8Lossy().startsWith("net:["), ns.path().escaped());
+        assertEquals(0100000, ns.statMode() & 0170000, "stat calls a namespace fd a regular file");
+        assertEquals(FdType.ANON, ns.type(), "but its name is no path: not a FILE");
         assertTrue(zoo.fds.containsKey("unknown_chardev"), "/dev/net/tun or /dev/fuse should exist here");
         CapturedFd dev = p("unknown_chardev");
         assertEquals(FdType.CHR, dev.type());

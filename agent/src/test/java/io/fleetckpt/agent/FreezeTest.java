@@ -179,6 +179,43 @@ class FreezeTest {
         }
     }
 
+    /** The state file is written before anything is made: a bad --state-dir left an empty cgroup of the agent's behind. */
+    @Test
+    void aStateDirThatCannotBeWrittenLeavesNothingBehind() throws Exception {
+        assumeRoot();
+        Path notADir = Files.writeString(tempDir("state").resolve("a-file"), "x");
+        String mine = "fleetckpt-" + ProcessHandle.current().pid() + "-";
+        try (Fixture f = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> c.capture(request(notADir, new Selector.Pid(f.pid))));
+            assertEquals("state dir " + notADir + ": cannot keep the freeze state file there (a file is in the way);"
+                    + " nothing was frozen", e.getMessage());
+            assertEquals(before, Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")));
+            try (var l = Files.list(CgroupMounts.detect().v2())) {
+                assertTrue(l.noneMatch(p -> p.getFileName().toString().startsWith(mine)), "no cgroup of the agent's left");
+            }
+        }
+    }
+
+    /** A hierarchy's root has no freeze control (the capture failed on its missing cgroup.freeze). */
+    @Test
+    void aRootCgroupIsRefusedBeforeAnythingIsFrozen() throws Exception {
+        assumeRoot();
+        CgroupMounts m = CgroupMounts.detect();
+        for (Path root : new Path[] {m.v2(), m.v1Freezer()}) {
+            if (root == null) continue;
+            try (Capturer c = new Capturer(Syscalls.system())) {
+                CaptureResult r = c.capture(request(tempDir("state"), new Selector.Cgroup(root.toString())));
+                assertEquals(List.of(), r.tasks());
+                assertEquals(1, r.errors().size(), r.errors().toString());
+                assertEquals("cgroup " + root + " is the root of its hierarchy, which cannot be frozen: name a cgroup below it",
+                        r.errors().get(0).what());
+                assertFalse(r.frozen());
+            }
+        }
+    }
+
     @Test
     void sigstopFallbackNeverResumesWhatWasStopped() throws Exception {
         assumeRoot();
@@ -202,6 +239,65 @@ class FreezeTest {
             } finally {
                 sys.kill(stopped.pid, Syscalls.SIGCONT);
             }
+        }
+    }
+
+    /**
+     * A live process the freezer cgroup refuses (here kthreadd, whose move fails with EINVAL; the
+     * selector never picks it, the freezer is handed it directly) is not counted as frozen: it is
+     * sent SIGSTOP instead, and as kthreadd ignores signals the bounded wait names it. The task
+     * that was moved goes back where it was.
+     */
+    @Test
+    void aProcessTheCgroupRefusesIsNotTakenForFrozen() throws Exception {
+        assumeRoot();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.readString(Path.of("/proc/2/comm")).trim().equals("kthreadd"),
+                "pid 2 is not kthreadd here");
+        CgroupMounts m = CgroupMounts.detect();
+        org.junit.jupiter.api.Assumptions.assumeTrue(m.v2() != null, "no cgroup v2 mount");
+        Path state = tempDir("state");
+        try (Fixture f = Fixture.start("many", "10")) {
+            String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
+            java.util.Map<Integer, io.fleetckpt.agent.select.ProcStat> stats = java.util.Map.of(
+                    2, io.fleetckpt.agent.select.ProcStat.read(2), f.pid, io.fleetckpt.agent.select.ProcStat.read(f.pid));
+            var sel = new io.fleetckpt.agent.select.Selection(List.of(2, f.pid), stats, List.of(), List.of(), java.util.Set.of());
+            var freezer = new io.fleetckpt.agent.freeze.Freezer(Syscalls.system(), m, state, (int) ProcessHandle.current().pid(),
+                    java.time.Duration.ofMillis(300));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(io.fleetckpt.agent.freeze.FreezeTimeout.class, () -> freezer.freeze(sel));
+            assertTrue(e.getMessage().contains("pid 2"), e.getMessage());
+            assertEquals(before, Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup")), "moved back");
+            try (var l = Files.list(state)) {
+                assertEquals(0, l.count(), "everything undone");
+            }
+            f.closeFd(9); // answers only if it runs
+        }
+    }
+
+    /**
+     * SIGSTOP refused (what an unprivileged agent gets for another user's process; root cannot
+     * be refused, so the kernel's answer is injected here): the freeze gives up at once and says
+     * why, rather than waiting out the bound (set to a minute here) for a task that never stops.
+     */
+    @Test
+    void sigstopRefusedIsSaidAtOnce() throws Exception {
+        assumeRoot();
+        Syscalls real = Syscalls.system();
+        Syscalls refusing = (Syscalls) java.lang.reflect.Proxy.newProxyInstance(Syscalls.class.getClassLoader(),
+                new Class<?>[] {Syscalls.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("kill") && (int) args[1] == Syscalls.SIGSTOP) return -io.fleetckpt.agent.sys.Errno.EPERM;
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Fixture f = Fixture.start("many", "10");
+             Capturer c = new Capturer(refusing, new CgroupMounts(null, null))) {
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(f.pid))
+                    .withFreezeTimeout(java.time.Duration.ofMinutes(1)));
+            assertFalse(r.frozen());
+            assertTrue(r.notes().stream().anyMatch(n -> n.contains("cannot stop pid " + f.pid + ": SIGSTOP: EPERM")), r.notes().toString());
+            assertEquals(10, task(r, f.pid).fds().size(), "captured without freezing");
         }
     }
 

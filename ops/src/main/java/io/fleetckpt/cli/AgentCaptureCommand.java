@@ -51,10 +51,16 @@ final class AgentCaptureCommand implements Callable<Integer> {
         if (selection.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "select something: --pid, --tree, --cgroup or --comm");
         KafkaOptions kafka = parent.kafka;
         String host = AgentCommand.resolveHostId(parent.hostId);
-        AgentCommand.awaitTopics(kafka);
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), parent.json);
-        try (LocalHostCapturer capturer = new LocalHostCapturer(parent.stateDir, AgentCommand.threadCount(parent.threads));
-             AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer, FormatOptions.DEFAULT)) {
+        try (LocalHostCapturer capturer = new LocalHostCapturer(parent.stateDir, AgentCommand.threadCount(parent.threads))) {
+            AgentCommand.recoverLeftovers(capturer, spec.commandLine().getErr());
+            AgentCommand.awaitTopics(kafka);
+            return publishOnce(kafka, host, capturer, out);
+        }
+    }
+
+    private int publishOnce(KafkaOptions kafka, String host, LocalHostCapturer capturer, AgentOutput out) {
+        try (AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer, FormatOptions.DEFAULT)) {
             CheckpointOptions options = CheckpointOptions.newBuilder().setFreeze(!noFreeze).setStrictV13(strictV13).build();
             CheckpointRunner.Outcome o = agent.runner().run(checkpointId, selection.forHost(host), options);
             return AgentCommand.report(out, o) ? 0 : 1;

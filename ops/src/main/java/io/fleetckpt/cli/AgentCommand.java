@@ -56,10 +56,18 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String host = resolveHostId(hostId);
-        awaitTopics(kafka);
+        try (LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads))) {
+            // before anything that can wait or fail (the broker): tasks a killed agent left frozen
+            // must not stay frozen until the broker is back and the next request arrives
+            recoverLeftovers(capturer, spec.commandLine().getErr());
+            awaitTopics(kafka);
+            return run(host, capturer);
+        }
+    }
+
+    private int run(String host, LocalHostCapturer capturer) throws Exception {
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), json);
         try (MetricsEndpoint metrics = metricsOptions.open("agent").checkKafka(kafka.clientConfig());
-             LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads));
              AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer,
                      FormatOptions.DEFAULT, metrics.metrics())) {
             metrics.checkPolling(agent.daemon()::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
@@ -71,6 +79,12 @@ public final class AgentCommand implements Callable<Integer> {
             agent.runDaemon();
         }
         return 0;
+    }
+
+    /** Thaws what a dead agent left frozen, saying what it did on {@code err}. */
+    static void recoverLeftovers(LocalHostCapturer capturer, java.io.PrintWriter err) {
+        for (String line : capturer.recoverLeftovers()) err.println("fleetckpt agent: " + line);
+        err.flush();
     }
 
     static String resolveHostId(String given) {

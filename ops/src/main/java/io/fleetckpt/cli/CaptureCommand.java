@@ -39,7 +39,7 @@ import java.util.regex.PatternSyntaxException;
         description = {
                 "Freezes the selected processes, captures their fd tables (with sharing found by kcmp), "
                         + "thaws them and writes a kernel-format image.",
-                "Selectors combine; threads belong to their process; the agent never selects itself."},
+                "Selectors combine; threads belong to their process; the agent never selects itself, nor kernel threads."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every selected process was captured",
@@ -93,6 +93,9 @@ public final class CaptureCommand implements Callable<Integer> {
             return 2;
         }
         if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+        if (freezeTimeoutMs < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze-timeout must be 0 or more milliseconds");
+        }
         String unwritable = unwritableOutput(output);
         if (unwritable != null) {
             // before anything is frozen: finding this after the capture wasted the frozen window
@@ -115,6 +118,7 @@ public final class CaptureCommand implements Callable<Integer> {
         if (mapped.image().tasks().isEmpty()) {
             err.println("fleetckpt capture: nothing captured; no image written");
             for (TaskError e : errors) err.println("  " + e);
+            for (String n : r.notes()) err.println("  note: " + n);
             return 2;
         }
         long bytes = write(mapped, output);
@@ -187,7 +191,8 @@ public final class CaptureCommand implements Callable<Integer> {
         out.printf("%s: %d tasks, %d fds, %d open files%n", errors.isEmpty() ? "captured" : "partial",
                 mapped.image().tasks().size(), mapped.image().fdCount(), mapped.image().openFiles().size());
         if (r.frozen()) {
-            out.printf("frozen (%s): window %.2f ms (freeze %.2f, scan %.2f, share %.2f, thaw %.2f)%n",
+            // thaw counts moving the tasks back to their cgroups too, which happens after the window
+            out.printf("frozen (%s): window %.2f ms (freeze %.2f, scan %.2f, share %.2f); thaw and move back %.2f ms%n",
                     r.method().name().toLowerCase().replace('_', '-'), CaptureTimings.ms(t.frozenWindow()),
                     CaptureTimings.ms(t.freeze()), CaptureTimings.ms(t.scan()), CaptureTimings.ms(t.share()), CaptureTimings.ms(t.thaw()));
         } else {

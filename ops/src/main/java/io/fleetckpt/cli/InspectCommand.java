@@ -46,7 +46,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(image)) {
-            spec.commandLine().getErr().println("fleetckpt inspect: error: not a readable file: " + image);
+            String why = Files.isDirectory(image) ? "is a directory" : Files.exists(image) ? "not a regular file" : "no such file";
+            spec.commandLine().getErr().println("fleetckpt inspect: error: " + image + ": " + why);
             return 2;
         }
         FormatOptions options = FormatOptions.DEFAULT.withStrictV13(strictV13);

@@ -102,6 +102,13 @@ class CaptureCommandTest {
     }
 
     @Test
+    void aNegativeFreezeTimeoutIsAUsageError() {
+        Run r = run("capture", "--pid", "1", "--freeze-timeout", "-5", "-o", tmp.resolve("x.img").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("--freeze-timeout must be 0 or more milliseconds"), r.err());
+    }
+
+    @Test
     void noSelectorIsAUsageError() {
         Run r = run("capture", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, r.code());

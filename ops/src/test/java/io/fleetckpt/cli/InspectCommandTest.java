@@ -105,7 +105,16 @@ class InspectCommandTest {
         Run r = run("inspect", g.toString());
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("not an fd-table image"), r.out());
-        assertEquals(2, run("inspect", dir.resolve("missing.img").toString()).exit());
+        Run missing = run("inspect", dir.resolve("missing.img").toString());
+        assertEquals(2, missing.exit());
+        assertEquals("fleetckpt inspect: error: " + dir.resolve("missing.img") + ": no such file\n", missing.err());
+        Run directory = run("inspect", dir.toString());
+        assertEquals(2, directory.exit());
+        assertEquals("fleetckpt inspect: error: " + dir + ": is a directory\n", directory.err());
+        Path empty = Files.write(dir.resolve("empty.img"), new byte[0]);
+        Run none = run("inspect", empty.toString());
+        assertEquals(1, none.exit(), "an empty file is an invalid image, not unreadable");
+        assertTrue(none.out().contains("verdict: INVALID: offset 0: "), none.out());
         assertEquals(2, run("inspect").exit());
     }
 
@@ -122,6 +131,12 @@ class InspectCommandTest {
         assertTrue(n.get("decode_vs_copy").isNumber());
         assertTrue(n.get("encode_vs_copy").isNumber());
         assertEquals(12 * 20, n.get("fd_entries").asLong());
+        assertTrue(r.err().contains("forking a JVM with a 512 MB heap touched before it starts"), r.err());
+        Run here = run("bench", "codec", "--tasks", "3", "--fds", "5", "--warmup", "0", "--iterations", "1", "--in-process");
+        assertEquals(0, here.exit(), here.err());
+        assertTrue(!here.err().contains("forking"), here.err());
+        assertEquals(3 * 5, new ObjectMapper().readTree(here.out().trim().lines().reduce((a, b) -> b).orElseThrow())
+                .get("fd_entries").asLong());
         assertEquals(2, run("bench").exit());
     }
 }

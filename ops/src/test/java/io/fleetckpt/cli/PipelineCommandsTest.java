@@ -123,6 +123,53 @@ class PipelineCommandsTest {
         assertTrue(s.err().contains("select something"), s.err());
     }
 
+    /**
+     * A killed agent's leftovers (a frozen cgroup of its own holding a moved process, and its
+     * state file) are undone when the next agent starts, before it looks for the broker's topics:
+     * here the topics are missing, the agent gives up (exit 2), and the process runs again anyway.
+     */
+    @Test
+    void agentStartThawsWhatADeadAgentLeftFrozenEvenWhenItCannotGoOn(@KafkaBootstrap String bootstrap, @TempDir Path tmp)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "freezing needs root");
+        Path v2 = io.fleetckpt.agent.freeze.CgroupMounts.detect().v2();
+        org.junit.jupiter.api.Assumptions.assumeTrue(v2 != null, "no cgroup v2 mount");
+        Process sleeper = new ProcessBuilder("sleep", "600").start();
+        Path left = v2.resolve("fleetckpt-test-dead-agent-" + sleeper.pid());
+        try {
+            Path origin = io.fleetckpt.agent.freeze.CgroupMounts.detect().v2CgroupOf((int) sleeper.pid());
+            Files.createDirectory(left);
+            Files.writeString(left.resolve("cgroup.procs"), Long.toString(sleeper.pid()));
+            Files.writeString(left.resolve("cgroup.freeze"), "1");
+            for (int i = 0; i < 2000 && !Files.readString(left.resolve("cgroup.events")).contains("frozen 1"); i++) Thread.sleep(1);
+            assertTrue(Files.readString(left.resolve("cgroup.events")).contains("frozen 1"), "test setup: frozen");
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            Path state = Files.createDirectories(tmp.resolve("state"));
+            String[] stat = Files.readString(Path.of("/proc", Long.toString(sleeper.pid()), "stat")).split("\\) ", 2)[1].split(" ");
+            Files.write(state.resolve("freeze-" + gone.pid() + ".state"), List.of(
+                    "owner " + gone.pid() + " 0",
+                    "created v2 " + left,
+                    "moved " + sleeper.pid() + " " + stat[22 - 3] + " " + origin.resolve("cgroup.procs")));
+
+            Run r = run("agent", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--state-dir", state.toString());
+            assertEquals(2, r.exit(), r.err());
+            assertTrue(r.err().contains("fleetckpt agent: recovery: moved pid " + sleeper.pid() + " back to "), r.err());
+            assertTrue(r.err().contains("topics create"), r.err());
+            assertEquals(origin, io.fleetckpt.agent.freeze.CgroupMounts.detect().v2CgroupOf((int) sleeper.pid()), "back in its cgroup");
+            assertTrue(Files.notExists(left), "the dead agent's cgroup removed");
+            try (var l = Files.list(state)) {
+                assertEquals(0, l.count(), "state file removed");
+            }
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+            if (Files.exists(left)) {
+                Files.writeString(left.resolve("cgroup.freeze"), "0");
+                Files.deleteIfExists(left);
+            }
+        }
+    }
+
     private static String[] concat(String[]... parts) {
         List<String> all = new ArrayList<>();
         for (String[] p : parts) all.addAll(List.of(p));

@@ -4,7 +4,9 @@ import java.util.StringJoiner;
 
 /**
  * Names for FD_DATA's f_flags (open(2) flags, x86 values, as in /proc/PID/fdinfo) and f_mode
- * (the kernel's FMODE_* bits as 2.6.28 numbered them). Unknown bits are kept as hex, never lost.
+ * (the kernel's FMODE_* bits as 2.6.28 numbered them, plus the present FMODE_PATH). Unknown bits
+ * are kept as hex, never lost. A capture derives f_mode (user space cannot read it) in the
+ * agent's {@code FileMode}.
  */
 public final class FileFlags {
     public static final int O_ACCMODE = 03;
@@ -40,6 +42,8 @@ public final class FileFlags {
     public static final int FMODE_NDELAY = 0x20;
     public static final int FMODE_EXCL = 0x40;
     public static final int FMODE_WRITE_IOCTL = 0x80;
+    /** An O_PATH fd (no I/O at all): the present kernel's value, 2.6.28 had no O_PATH. */
+    public static final int FMODE_PATH = 0x4000;
 
     /** Flags open(2) consumes; 2.6.28 cleared them from f_flags after opening. */
     public static final int OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
@@ -51,9 +55,9 @@ public final class FileFlags {
             "O_NONBLOCK", "O_DSYNC", "FASYNC", "O_DIRECT", "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW",
             "O_NOATIME", "O_CLOEXEC", "__O_SYNC", "O_PATH", "__O_TMPFILE"};
     private static final int[] MODE_BITS = {FMODE_READ, FMODE_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_EXEC,
-            FMODE_NDELAY, FMODE_EXCL, FMODE_WRITE_IOCTL};
+            FMODE_NDELAY, FMODE_EXCL, FMODE_WRITE_IOCTL, FMODE_PATH};
     private static final String[] MODE_NAMES = {"FMODE_READ", "FMODE_WRITE", "FMODE_LSEEK", "FMODE_PREAD",
-            "FMODE_EXEC", "FMODE_NDELAY", "FMODE_EXCL", "FMODE_WRITE_IOCTL"};
+            "FMODE_EXEC", "FMODE_NDELAY", "FMODE_EXCL", "FMODE_WRITE_IOCTL", "FMODE_PATH"};
 
     private FileFlags() {
     }
@@ -87,15 +91,5 @@ public final class FileFlags {
         }
         if (rest != 0) j.add(String.format("0x%x", rest));
         return j.toString();
-    }
-
-    /**
-     * The f_mode 2.6.28's {@code __dentry_open} gave a file opened with {@code flags}:
-     * read/write from the access mode, plus LSEEK and PREAD/PWRITE. /proc does not show f_mode,
-     * so a capture derives it this way (O_PATH fds get 0: they allow no I/O).
-     */
-    public static int modeForFlags(int flags) {
-        if ((flags & O_PATH) != 0) return 0;
-        return ((flags + 1) & O_ACCMODE) | FMODE_LSEEK | FMODE_PREAD;
     }
 }

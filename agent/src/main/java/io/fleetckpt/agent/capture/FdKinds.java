@@ -24,6 +24,18 @@ final class FdKinds {
         };
     }
 
+    /**
+     * A file stat calls regular (or a directory, device...) whose name is not a path is a
+     * pseudo-filesystem inode with no path to reopen, such as a namespace fd ({@code net:[4026531833]},
+     * nsfs, which stat calls a regular file): it is recorded as anonymous, not as a file, so that
+     * strict v13 refuses it and nothing takes its name for a path.
+     */
+    static FdType pathless(FdType byStat, byte[] link, int len) {
+        boolean pathKind = byStat == FdType.FILE || byStat == FdType.DIR || byStat == FdType.CHR
+                || byStat == FdType.BLK || byStat == FdType.SYMLINK;
+        return pathKind && (len == 0 || link[0] != '/') ? FdType.ANON : byStat;
+    }
+
     private static final byte[] SOCKET = "socket:[".getBytes();
     private static final byte[] PIPE = "pipe:[".getBytes();
     private static final byte[] ANON = "anon_inode:".getBytes();

@@ -82,12 +82,14 @@ final class FdReader implements AutoCloseable {
         int flags = flagsAll & ~Syscalls.O_CLOEXEC;
         long ino = fdinfo.ino;
         FdType type;
+        FdType opened; // how the kernel made it, which decides f_mode: a namespace fd was opened by path
         long dev = -1, rdev = 0, size = 0, nlink = 0;
         int statMode = -1;
         int statErrno = 0;
         if (st == 0) {
             statMode = layout.mode(stat);
-            type = FdKinds.ofStatMode(statMode);
+            opened = FdKinds.ofStatMode(statMode);
+            type = FdKinds.pathless(opened, link, linkLen);
             dev = layout.dev(stat);
             rdev = layout.rdev(stat);
             size = layout.size(stat);
@@ -97,9 +99,10 @@ final class FdReader implements AutoCloseable {
             // Recorded anyway with what /proc said: one odd file is no reason to lose the task.
             statErrno = -st;
             type = FdKinds.ofLinkText(link, linkLen);
+            opened = type;
         }
         boolean deleted = st == 0 && nlink == 0;
-        return new CapturedFd(fd, cloexec, flags, FileMode.of(type, flags), fdinfo.pos, fdinfo.mntId, ino,
+        return new CapturedFd(fd, cloexec, flags, FileMode.of(opened, flags), fdinfo.pos, fdinfo.mntId, ino,
                 dev, rdev, size, nlink, statMode, type, deleted, RawBytes.copyOf(link, 0, linkLen),
                 fdinfo.extra, statErrno, 0);
     }

@@ -1,5 +1,6 @@
 package io.fleetckpt.agent.capture;
 
+import io.fleetckpt.format.FileFlags;
 import io.fleetckpt.format.model.FdType;
 
 /**
@@ -21,14 +22,14 @@ import io.fleetckpt.format.model.FdType;
  * </ul>
  */
 public final class FileMode {
-    public static final int FMODE_READ = 0x1;
-    public static final int FMODE_WRITE = 0x2;
-    public static final int FMODE_LSEEK = 0x4;
-    public static final int FMODE_PREAD = 0x8;
-    public static final int FMODE_PATH = 0x4000;
+    public static final int FMODE_READ = FileFlags.FMODE_READ;
+    public static final int FMODE_WRITE = FileFlags.FMODE_WRITE;
+    public static final int FMODE_LSEEK = FileFlags.FMODE_LSEEK;
+    public static final int FMODE_PREAD = FileFlags.FMODE_PREAD;
+    public static final int FMODE_PATH = FileFlags.FMODE_PATH;
 
-    public static final int O_ACCMODE = 3;
-    public static final int O_PATH = 010000000;
+    private static final int O_ACCMODE = FileFlags.O_ACCMODE;
+    private static final int O_PATH = FileFlags.O_PATH;
 
     private FileMode() {
     }

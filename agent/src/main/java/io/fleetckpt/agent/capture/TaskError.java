@@ -21,6 +21,8 @@ public record TaskError(int pid, int fd, Kind kind, String what) {
         UNSTABLE,
         /** the selection named something that is not there */
         NOT_FOUND,
+        /** a thread of the process has an fd table of its own: the process has more than one table */
+        THREAD_TABLE,
         /** strict v13 output cannot express the task (a pipe, a socket, a shared table...) */
         NOT_V13,
         /** anything else the kernel answered with an error */

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  */
 public final class LocalHostCapturer implements HostCapturer, AutoCloseable {
     private static final int MAX_ERRORS_IN_REASON = 10;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalHostCapturer.class);
 
     private final Capturer capturer;
     private final Path stateDir;
@@ -34,6 +35,14 @@ public final class LocalHostCapturer implements HostCapturer, AutoCloseable {
         this.capturer = new Capturer(Syscalls.system());
         this.stateDir = stateDir;
         this.threads = threads;
+    }
+
+    /**
+     * Thaws what a dead agent left frozen (see {@link Capturer#recoverLeftovers}); an agent calls
+     * this first thing at start.
+     */
+    public List<String> recoverLeftovers() {
+        return capturer.recoverLeftovers(stateDir);
     }
 
     @Override
@@ -48,6 +57,8 @@ public final class LocalHostCapturer implements HostCapturer, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new CaptureException("checkpoint " + checkpointId + ": " + e.getMessage(), e);
         }
+        // a freeze that failed or fell back, a dead agent's leftovers undone: the log is the only place a daemon can say so
+        for (String note : r.notes()) LOG.warn("checkpoint {}: {}", checkpointId, note);
         if (r.tasks().isEmpty()) {
             throw new CaptureException("no task could be captured" + (r.errors().isEmpty() ? " (the selection matched no process)" : ": " + summary(r.errors())));
         }

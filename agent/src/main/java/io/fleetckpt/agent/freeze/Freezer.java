@@ -3,6 +3,7 @@ package io.fleetckpt.agent.freeze;
 import io.fleetckpt.agent.select.ProcStat;
 import io.fleetckpt.agent.select.Selection;
 import io.fleetckpt.agent.select.TaskSelector;
+import io.fleetckpt.agent.sys.Errno;
 import io.fleetckpt.agent.sys.Syscalls;
 
 import java.io.IOException;
@@ -49,6 +50,15 @@ public final class Freezer {
 
     public FrozenSet freeze(Selection sel) throws IOException, FreezeTimeout {
         FreezeLedger ledger = new FreezeLedger(stateDir, self);
+        try {
+            ledger.flush(); // before anything is made or frozen: a state dir we cannot write leaves nothing behind
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IOException("state dir " + stateDir + ": cannot keep the freeze state file there (" + why
+                    + "); nothing was frozen", e);
+        }
         Set<Integer> pending = new LinkedHashSet<>(sel.pids());
         List<Integer> alreadyFrozen = new ArrayList<>();
         List<Path> inPlace = new ArrayList<>();
@@ -134,24 +144,36 @@ public final class Freezer {
         // window. A child forked in between lands in the same cgroup and is frozen with it.
         FrozenSet set = null;
         List<CgroupFreezer.Control> controls = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         try {
             if (own != null) {
                 for (Map.Entry<Integer, Path> e : new ArrayList<>(movedFrom.entrySet())) {
                     try {
                         kind.move(e.getKey(), own);
                     } catch (IOException ex) {
-                        movedFrom.remove(e.getKey()); // exited meanwhile: the scan reports it
+                        movedFrom.remove(e.getKey());
+                        // exited meanwhile: the scan reports it; alive: it must not run on as if frozen
+                        if (alive(e.getKey())) stopInstead(e.getKey(), ex, toStop, alreadyFrozen, ledger, notes);
                     }
                 }
+                ledger.flush();
             }
             if (own != null && !sel.treePids().isEmpty()) followForks(sel, kind, own, movedFrom, ledger);
             for (int i = 0; i < inPlace.size(); i++) controls.add(inPlaceKinds.get(i).open(inPlace.get(i)));
             if (own != null) controls.add(kind.open(own));
             set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
+            notes.forEach(set::note);
             set.installHook();
             set.startedAt(System.nanoTime());
             for (CgroupFreezer.Control c : controls) c.set(true);
-            for (int p : toStop) sys.kill(p, Syscalls.SIGSTOP);
+            for (int p : toStop) {
+                int r = sys.kill(p, Syscalls.SIGSTOP);
+                // refused: it will never stop, so waiting the whole bound for it would be pointless
+                if (r == -Errno.EPERM) {
+                    throw new FreezeTimeout("cannot stop pid " + p + ": SIGSTOP: " + Errno.describe(r)
+                            + " (no freezer cgroup could be used either; freezing another user's process needs root)");
+                }
+            }
             awaitFrozen(controls, toStop);
             set.frozenAt(System.nanoTime());
             return set;
@@ -189,6 +211,23 @@ public final class Freezer {
                 }
             }
         }
+    }
+
+    /** A process the cgroup would not take is stopped with SIGSTOP instead (unless it is stopped already). */
+    private static void stopInstead(int pid, IOException why, List<Integer> toStop, List<Integer> alreadyFrozen,
+                                    FreezeLedger ledger, List<String> notes) throws IOException {
+        if (allThreadsStopped(pid)) {
+            alreadyFrozen.add(pid);
+            return;
+        }
+        toStop.add(pid);
+        ledger.stopped(pid, startTime(pid));
+        notes.add("pid " + pid + ": the freezer cgroup refused it (" + why.getMessage() + "): stopped with SIGSTOP instead");
+    }
+
+    private static boolean alive(int pid) throws IOException {
+        ProcStat st = ProcStat.read(pid);
+        return st != null && !st.gone();
     }
 
     private void awaitFrozen(List<CgroupFreezer.Control> controls, List<Integer> stopped) throws IOException, FreezeTimeout {

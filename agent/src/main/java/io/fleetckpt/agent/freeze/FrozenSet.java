@@ -30,6 +30,7 @@ public final class FrozenSet implements AutoCloseable {
     private boolean thawed;
     private Thread hook;
     private final List<String> thawProblems = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     FrozenSet(Syscalls sys, FreezeMethod method, CgroupFreezer kind, Path ownCgroup, Map<Integer, Path> movedFrom,
               List<CgroupFreezer.Control> controls, List<Integer> stopped, List<Integer> alreadyFrozen, FreezeLedger ledger) {
@@ -88,6 +89,15 @@ public final class FrozenSet implements AutoCloseable {
     /** From the first freeze request until the last task was thawed (0 before the thaw). */
     public synchronized long windowNanos() {
         return thawed ? thawedNanos - startNanos : 0;
+    }
+
+    void note(String line) {
+        notes.add(line);
+    }
+
+    /** How the freeze departed from the plan (a task stopped with SIGSTOP because no cgroup took it). */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     public synchronized List<String> thawProblems() {

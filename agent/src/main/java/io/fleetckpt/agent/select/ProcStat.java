@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * /proc/PID/stat of one process: pid, comm (raw bytes), state, ppid, exit_signal, exit_code.
- * comm may hold any byte, ')' included, so the fields are found after the last ')'.
+ * /proc/PID/stat of one process: pid, comm (raw bytes), state, ppid, the task's flags,
+ * exit_signal, exit_code. comm may hold any byte, ')' included, so the fields are found after the
+ * last ')'.
  */
-public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, int exitSignal, int exitCode,
+public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, long flags, int exitSignal, int exitCode,
                        long startTime) {
+    /** PF_KTHREAD in the task's flags (field 9): a kernel thread, which has no fd table of its own. */
+    static final long PF_KTHREAD = 0x00200000;
 
     /** @return the stat, or null if the process does not exist (any more) */
     public static ProcStat read(int pid) throws IOException {
@@ -46,10 +49,11 @@ public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, int e
         // f[0] is field 3 (state); field n is f[n - 3]
         char state = f[0].charAt(0);
         int ppid = Integer.parseInt(f[1]);
+        long flags = Long.parseLong(f[9 - 3]);
         long start = Long.parseLong(f[22 - 3]);
         int exitSignal = f.length > 38 - 3 ? Integer.parseInt(f[38 - 3]) : 0;
         int exitCode = f.length > 52 - 3 ? Integer.parseInt(f[52 - 3]) : 0;
-        return new ProcStat(pid, comm, state, ppid, exitSignal, exitCode, start);
+        return new ProcStat(pid, comm, state, ppid, flags, exitSignal, exitCode, start);
     }
 
     /**
@@ -69,6 +73,11 @@ public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, int e
         };
         int exitState = stateLetter == 'Z' ? 0x20 : stateLetter == 'X' ? 0x10 : 0;
         return new TaskInfo(pid, tgid, ppid, comm, state, exitState, exitCode, exitSignal);
+    }
+
+    /** A kernel thread: nothing to capture (it uses no fd table), and no freezer cgroup takes it. */
+    public boolean kernelThread() {
+        return (flags & PF_KTHREAD) != 0;
     }
 
     public boolean gone() {

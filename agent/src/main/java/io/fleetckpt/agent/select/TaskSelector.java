@@ -20,7 +20,10 @@ import java.util.TreeSet;
 
 /**
  * Turns selectors into the processes to capture, read from /proc. Threads fold into their
- * process; the agent's own process is never selected (it cannot freeze itself).
+ * process; the agent's own process is never selected (it cannot freeze itself), nor are kernel
+ * threads (no fd table of their own, and no freezer cgroup takes them): naming one with --pid or
+ * --tree is an error, matching one by comm or cgroup passes over it. Zombies likewise: named, an
+ * error; come across in a tree, a cgroup or by comm, passed over (they have exited).
  */
 public final class TaskSelector {
     private final int self;
@@ -35,19 +38,24 @@ public final class TaskSelector {
         Map<Integer, ProcStat> all = null; // the whole /proc, read only if a selector needs it
         Set<Integer> chosen = new LinkedHashSet<>();
         Set<Integer> tree = new java.util.HashSet<>();
+        Set<Integer> named = new java.util.HashSet<>();
         List<Path> cgroups = new ArrayList<>();
         List<TaskError> problems = new ArrayList<>();
         for (Selector s : selectors) {
             if (s instanceof Selector.Pid p) {
                 int tgid = tgidOf(p.pid());
                 if (tgid < 0) problems.add(TaskError.task(p.pid(), TaskError.Kind.NOT_FOUND, "no such process"));
-                else chosen.add(tgid);
+                else {
+                    chosen.add(tgid);
+                    named.add(tgid);
+                }
             } else if (s instanceof Selector.Tree t) {
                 int tgid = tgidOf(t.pid());
                 if (tgid < 0) {
                     problems.add(TaskError.task(t.pid(), TaskError.Kind.NOT_FOUND, "no such process"));
                     continue;
                 }
+                named.add(tgid);
                 if (all == null) all = readAll();
                 Map<Integer, List<Integer>> children = children(all);
                 ArrayList<Integer> stack = new ArrayList<>(List.of(tgid));
@@ -61,6 +69,13 @@ public final class TaskSelector {
                 Path dir = mounts.resolve(c.path());
                 if (dir == null) {
                     problems.add(TaskError.task(0, TaskError.Kind.NOT_FOUND, "no such cgroup: " + c.path()));
+                    continue;
+                }
+                if (dir.equals(mounts.v2()) || dir.equals(mounts.v1Freezer())) {
+                    // a root has no freeze control, and moving every process of the host into
+                    // the agent's frozen cgroup would freeze the host
+                    problems.add(TaskError.task(0, TaskError.Kind.NOT_FOUND, "cgroup " + c.path()
+                            + " is the root of its hierarchy, which cannot be frozen: name a cgroup below it"));
                     continue;
                 }
                 cgroups.add(dir);
@@ -80,7 +95,15 @@ public final class TaskSelector {
         for (int p : chosen) {
             ProcStat st = all != null && all.containsKey(p) ? all.get(p) : ProcStat.read(p);
             if (st == null || st.gone()) {
-                problems.add(TaskError.task(p, TaskError.Kind.EXITED, "process exited before the capture"));
+                // a process (or zombie) that a --tree, --cgroup or --comm came across and that has
+                // exited is like one already reaped: nothing of it is missing from the capture
+                if (named.contains(p)) {
+                    problems.add(TaskError.task(p, TaskError.Kind.EXITED, "process exited before the capture"));
+                }
+            } else if (st.kernelThread()) {
+                if (named.contains(p)) {
+                    problems.add(TaskError.task(p, TaskError.Kind.NOT_FOUND, "a kernel thread: it has no fd table to capture"));
+                }
             } else {
                 stats.put(p, st);
             }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds processes that share one fd table (clone with CLONE_FILES but not a thread, such as a
- * vfork child) with kcmp(KCMP_FILES): the table is scanned and written once, under the first
- * such task in capture order.
+ * Finds processes that share one fd table (clone with CLONE_FILES but not CLONE_THREAD; a vfork
+ * child shares its parent's memory, not its fd table) with kcmp(KCMP_FILES): the table is scanned
+ * and written once, under the first such task in capture order.
  */
 public final class TableSharing {
     private final Syscalls sys;

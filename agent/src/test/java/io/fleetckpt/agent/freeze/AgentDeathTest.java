@@ -1,6 +1,6 @@
 package io.fleetckpt.agent.freeze;
 
-import io.fleetckpt.agent.sys.Syscalls;
+import io.fleetckpt.agent.daemon.LocalHostCapturer;
 import io.fleetckpt.agent.testing.Fixture;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +49,10 @@ class AgentDeathTest {
         }
     }
 
+    /**
+     * SIGKILL runs no hook: the tasks stay frozen until the next agent starts, which undoes the
+     * state file at once (what the agent command runs before it waits for the broker or a request).
+     */
     @Test
     void sigkillLeavesAStateFileTheNextStartUndoes() throws Exception {
         assumeRoot();
@@ -56,13 +60,22 @@ class AgentDeathTest {
         try (Fixture f = Fixture.start("many", "10")) {
             String before = cgroupOf(f.pid);
             Process agent = agent(f.pid, state);
-            agent.destroyForcibly(); // SIGKILL: no hook runs
+            agent.destroyForcibly();
             assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
-            assertTrue(cgroupOf(f.pid).contains("fleetckpt-" + agent.pid()), "still frozen in the dead agent's cgroup");
-            List<String> report = FreezeLedger.recover(state, Syscalls.system(), (int) ProcessHandle.current().pid());
-            assertTrue(report.stream().anyMatch(l -> l.startsWith("moved pid " + f.pid)), report.toString());
-            assertEquals(before, cgroupOf(f.pid));
-            f.closeFd(9);
+            String frozenIn = "fleetckpt-" + agent.pid();
+            assertTrue(cgroupOf(f.pid).contains(frozenIn), "still frozen in the dead agent's cgroup");
+            try (LocalHostCapturer next = new LocalHostCapturer(state, 1)) {
+                List<String> report = next.recoverLeftovers();
+                assertTrue(report.stream().anyMatch(l -> l.startsWith("recovery: moved pid " + f.pid + " back to ")), report.toString());
+                assertTrue(report.stream().anyMatch(l -> l.startsWith("recovery: thawed ") && l.contains(frozenIn)), report.toString());
+                assertEquals(List.of(), next.recoverLeftovers(), "once per start");
+            }
+            assertEquals(before, cgroupOf(f.pid), "back in its own cgroup");
+            assertTrue(Files.notExists(CgroupMounts.detect().v2().resolve(frozenIn + "-1")), "the dead agent's cgroup removed");
+            try (var l = Files.list(state)) {
+                assertEquals(0, l.count(), "state file removed");
+            }
+            f.closeFd(9); // answers only if it runs again
         }
     }
 }

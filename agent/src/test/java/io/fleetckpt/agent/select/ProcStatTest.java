@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcStatTest {
     @Test
@@ -20,11 +22,21 @@ class ProcStatTest {
         assertArrayEquals("a) b (\u00ff".getBytes(StandardCharsets.ISO_8859_1), st.comm().toByteArray());
         assertEquals('S', st.stateLetter());
         assertEquals(4, st.ppid());
+        assertEquals(9, st.flags());
         assertEquals(22, st.startTime());
         assertEquals(38, st.exitSignal());
         assertEquals(52, st.exitCode());
         TaskInfo ti = st.toTaskInfo(4242);
         assertEquals(1, ti.state());
         assertEquals(0, ti.exitState());
+    }
+
+    @Test
+    void kernelThreadsAreToldApartByPfKthread() throws Exception {
+        ProcStat two = ProcStat.read(2);
+        org.junit.jupiter.api.Assumptions.assumeTrue(two != null && two.comm().utf8Lossy().equals("kthreadd"),
+                "pid 2 is not kthreadd here (a pid namespace)");
+        assertTrue(two.kernelThread());
+        assertFalse(ProcStat.read((int) ProcessHandle.current().pid()).kernelThread());
     }
 }

@@ -20,19 +20,22 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code fleetckpt bench codec}: encode and decode+validate throughput of the kernel-format
  * codec on one thread, against the memory floor (a plain copy of the same bytes) measured in the
- * same run. MB = 10^6 bytes. Reports the median of the measured iterations.
+ * same run. MB = 10^6 bytes. Reports the median of the measured iterations, measured in a forked
+ * JVM with a pre-touched heap ({@link PretouchedFork} says why) unless {@code --in-process}.
  */
 @Command(name = "codec",
         mixinStandardHelpOptions = true,
         description = {"Encode and decode+validate throughput of the image codec on one core, with the raw copy"
                 + " speed of the same bytes as the floor. Default image: 1,000 tasks x 1,000 fds"
                 + " (about 1M fd entries) with inherited and shared open files and a shared fd table"
-                + " in every tenth task. The last line is one JSON object."},
+                + " in every tenth task. Measured in a forked JVM whose heap is fixed and touched before it starts."
+                + " The last line is one JSON object."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:benchmark ran", "2:usage error or failure"})
 public final class CodecBenchCommand implements Callable<Integer> {
@@ -57,13 +60,27 @@ public final class CodecBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the synthetic image")
     long seed;
 
+    @Option(names = "--in-process", description = "measure in this JVM instead of a forked one with a fixed,"
+            + " pre-touched heap (where first touches of memory are slow, iterations that allocate on fresh heap"
+            + " then run several times slower)")
+    boolean inProcess;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (tasks < 1 || fds < 0 || iterations < 1 || warmup < 0) {
             err.println("fleetckpt bench codec: --tasks >= 1, --fds >= 0, --iterations >= 1, --warmup >= 0");
             return 2;
+        }
+        if (!inProcess) {
+            // about 430 MB live for the default 1M fd entries, and room to allocate beside it
+            long heapMb = Math.max(512, Math.min(16_384, 256 + (long) tasks * fds / 650));
+            err.printf("forking a JVM with a %,d MB heap touched before it starts (--in-process: measure here)%n", heapMb);
+            err.flush();
+            return PretouchedFork.run(heapMb, List.of("bench", "codec", "--in-process", "--tasks", Integer.toString(tasks),
+                    "--fds", Integer.toString(fds), "--warmup", Integer.toString(warmup), "--iterations",
+                    Integer.toString(iterations), "--seed", Long.toString(seed)), out, err);
         }
         err.printf("building a synthetic image of %d tasks x %d fds...%n", tasks, fds);
         err.flush();
