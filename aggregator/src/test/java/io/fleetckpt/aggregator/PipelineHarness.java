@@ -16,8 +16,10 @@ import io.fleetckpt.store.FileSystemImageStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -80,8 +82,17 @@ final class PipelineHarness implements AutoCloseable {
         return HostSelection.newBuilder().setHostId(hostId).setPids(list).build();
     }
 
-    void send(String topic, byte[] key, byte[] value) throws Exception {
-        raw.send(new ProducerRecord<>(topic, key, value)).get();
+    RecordMetadata send(String topic, byte[] key, byte[] value) throws Exception {
+        return raw.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    /** The group's committed offset of a records partition, or -1. */
+    long committed(String group, int partition) throws Exception {
+        try (Admin admin = Admin.create(kafka.admin())) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(topics.records(), partition));
+            return o == null ? -1 : o.offset();
+        }
     }
 
     /** Waits until the checkpoint's manifest is final; fails with what the aggregator saw. */

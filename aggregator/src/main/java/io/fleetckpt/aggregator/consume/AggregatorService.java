@@ -71,7 +71,6 @@ public final class AggregatorService implements AutoCloseable {
     private static final int STORE_THREADS = 6;
     /** Bounds the memory of images in flight (stream plus image, a few MB each for large hosts). */
     private static final int MAX_PENDING_IMAGES = 16;
-    private static final int DLQ_ENVELOPE_BYTES = 64 * 1024;
 
     private final AggregatorSettings settings;
     private final ImageStore store;
@@ -119,9 +118,8 @@ public final class AggregatorService implements AutoCloseable {
             return t;
         });
         EventSink eventSink = events;
-        // room for the key and the headers under the producer's max.request.size
         DlqSink dlq = new KafkaDlqSink(producer, settings.topics().dlq(), "aggregator:" + settings.groupId(),
-                settings.budget().maxMessageBytes() - DLQ_ENVELOPE_BYTES);
+                settings.budget().maxMessageBytes());
         if (metrics != null) {
             eventSink = new MeteredEventSink(events, metrics);
             dlq = new MeteredDlqSink(dlq, metrics);

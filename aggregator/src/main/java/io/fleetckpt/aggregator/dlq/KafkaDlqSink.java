@@ -3,6 +3,7 @@ package io.fleetckpt.aggregator.dlq;
 import io.fleetckpt.kafka.DeadLetters;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,24 +32,27 @@ public final class KafkaDlqSink implements DlqSink {
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    /** Kafka's per-record framing (lengths, attributes, timestamps), generously. */
+    private static final int RECORD_OVERHEAD = 1024;
+
     private final String reporter;
-    private final int maxValueBytes;
+    private final int maxRequestBytes;
 
     public KafkaDlqSink(Producer<byte[], byte[]> producer, String topic) {
         this(producer, topic, null, Integer.MAX_VALUE);
     }
 
     /**
-     * @param reporter      who reports, e.g. {@code aggregator:<group>} (null: no header)
-     * @param maxValueBytes longer values are cut to this many bytes (header {@code truncated} =
-     *                      the original length): an oversized message must not lose its dead
-     *                      letter to the producer's max.request.size
+     * @param reporter        who reports, e.g. {@code aggregator:<group>} (null: no header)
+     * @param maxRequestBytes the producer's max.request.size: a value that would not fit beside
+     *                        its key and headers is cut to fit (header {@code truncated} = the
+     *                        original length) rather than losing the dead letter
      */
-    public KafkaDlqSink(Producer<byte[], byte[]> producer, String topic, String reporter, int maxValueBytes) {
+    public KafkaDlqSink(Producer<byte[], byte[]> producer, String topic, String reporter, int maxRequestBytes) {
         this.producer = producer;
         this.topic = topic;
         this.reporter = reporter;
-        this.maxValueBytes = maxValueBytes;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     @Override
@@ -66,9 +70,11 @@ public final class KafkaDlqSink implements DlqSink {
         add(h, H_REENCODED, Boolean.toString(d.reencoded()));
         add(h, H_REPORTER, reporter);
         byte[] value = d.value();
-        if (value != null && value.length > maxValueBytes) {
+        long room = (long) maxRequestBytes - RECORD_OVERHEAD - 64 - (d.key() == null ? 0 : d.key().length);
+        for (Header x : h) room -= x.key().length() + x.value().length;
+        if (value != null && value.length > room) {
             add(h, H_TRUNCATED, Integer.toString(value.length));
-            value = Arrays.copyOf(value, maxValueBytes);
+            value = Arrays.copyOf(value, (int) Math.max(0, room));
         }
         producer.send(new ProducerRecord<>(topic, null, d.key(), value, h), (md, e) -> {
             if (e != null) LOG.error("could not publish a dead letter ({}) to {}: {}", reason, topic, e.getMessage());
