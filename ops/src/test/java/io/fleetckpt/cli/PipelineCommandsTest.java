@@ -121,9 +121,31 @@ class PipelineCommandsTest {
         Run s = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "h");
         assertEquals(2, s.exit());
         assertTrue(s.err().contains("select something"), s.err());
+
+        // no topics: one line at once, not a 60 s metadata wait (nor, on a lax broker, an auto-created topic)
+        long t0 = System.nanoTime();
+        Run noTopics = run("checkpoint", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--host", "h", "--pid", "1");
+        assertEquals(2, noTopics.exit());
+        assertTrue(noTopics.err().contains("none.fleetckpt.control") && noTopics.err().contains("topics create"), noTopics.err());
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "fails fast");
+        Run agg = run("aggregator", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--no-create-topics",
+                "--store", System.getProperty("java.io.tmpdir") + "/fleetckpt-no-topics-store");
+        assertEquals(2, agg.exit());
+        assertTrue(agg.err().contains("none.fleetckpt.records") && agg.err().contains("do not exist"), agg.err());
+
+        // ids the aggregator would refuse are refused before anything is frozen for them
+        Run badHost = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "web-1,../../etc", "--pid", "1");
+        assertEquals(2, badHost.exit());
+        assertTrue(badHost.err().contains("invalid --host \"../../etc\""), badHost.err());
+        Run badId = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "h", "--pid", "1", "--checkpoint-id", "ck:1");
+        assertEquals(2, badId.exit());
+        assertTrue(badId.err().contains("invalid --checkpoint-id \"ck:1\""), badId.err());
+        Run badAgent = run("agent", "--bootstrap-server", bootstrap, "--host-id", "a/b", "capture", "--checkpoint", "x", "--pid", "1");
+        assertEquals(2, badAgent.exit());
+        assertTrue(badAgent.err().contains("invalid --host-id \"a/b\""), badAgent.err());
     }
 
-    private static String[] concat(String[]... parts) {
+    static String[] concat(String[]... parts) {
         List<String> all = new ArrayList<>();
         for (String[] p : parts) all.addAll(List.of(p));
         return all.toArray(String[]::new);
