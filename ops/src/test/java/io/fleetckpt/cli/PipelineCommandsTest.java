@@ -7,6 +7,8 @@ import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicNames;
 import io.fleetckpt.kafka.embedded.junit.EmbeddedKafkaExtension;
 import io.fleetckpt.kafka.embedded.junit.KafkaBootstrap;
+import io.fleetckpt.messages.CheckpointEvent;
+import io.fleetckpt.messages.HostOutcome;
 import io.fleetckpt.messages.ImageEvent;
 import io.fleetckpt.messages.ImageStatus;
 import io.fleetckpt.messages.codec.MessageCodec;
@@ -96,12 +98,19 @@ class PipelineCommandsTest {
                         .setLocation("/store/x").setSha256("ab").setSizeBytes(10).setTaskCount(1).setFdCount(4).setReason(null)
                         .setEventTimeMs(System.currentTimeMillis()).build();
                 p.send(new ProducerRecord<>(topics.images(), "ck-cli-2/cli-h2", new MessageCodec().encode(ev))).get();
+                Thread.sleep(300); // the checkpoint event comes after the image events, maybe in a later poll
+                CheckpointEvent done = CheckpointEvent.newBuilder().setCheckpointId("ck-cli-2").setStatus(ImageStatus.STORED)
+                        .setManifestLocation("/store/checkpoints/ck-cli-2/manifest.json")
+                        .setHosts(List.of(HostOutcome.newBuilder().setHostId("cli-h2").setStatus(ImageStatus.STORED).setSha256("ab").build()))
+                        .setEventTimeMs(System.currentTimeMillis()).build();
+                p.send(new ProducerRecord<>(topics.images(), "ck-cli-2", new MessageCodec().encode(done))).get();
             }
             Run waited = wait.get(60, TimeUnit.SECONDS);
             assertEquals(0, waited.exit(), waited.err() + waited.out());
             JsonNode verdict = JSON.readTree(waited.out());
             assertEquals("STORED", verdict.get("status").asText());
             assertEquals("published", verdict.get("hosts").get(0).get("stream").asText());
+            assertEquals("/store/checkpoints/ck-cli-2/manifest.json", verdict.get("manifest").asText(), "the checkpoint event is waited for");
             assertTrue(waited.err().contains("cli-h2: END after"), waited.err());
 
             Run dlq = run(concat(new String[] {"tail", "--dlq", "--from-beginning", "--max-messages", "1"}, kafka));
