@@ -97,7 +97,7 @@ public final class AggregatorCore {
         this.controlTopic = controlTopic;
         this.limits = limits;
         this.codec = codec;
-        this.ledger = new CheckpointLedger(store, events, clock);
+        this.ledger = new CheckpointLedger(store, events, clock, codec);
         this.resolver = new StreamResolver(format);
         this.storer = new ImageStorer(store, format);
     }
@@ -214,6 +214,19 @@ public final class AggregatorCore {
         // round of directory fsyncs, before the manifests that name them
         store.syncStagedBlobs();
         ledger.flush();
+    }
+
+    /** The events handed to the sink so far are delivered (the sink said so): see {@link CheckpointLedger}. */
+    public void eventsDelivered() throws IOException {
+        ledger.delivered();
+    }
+
+    /**
+     * Announces the events an earlier aggregator stored the manifests of but died before seeing
+     * delivered. Call once, before the first message; then {@link #eventsDelivered()}.
+     */
+    public int announceLeftovers() throws IOException {
+        return ledger.announceLeftovers();
     }
 
     /** Whether {@code flush(false)} has something to make durable: a finished image, a manifest or an event. */

@@ -325,6 +325,37 @@ class AggregatorCoreTest {
     }
 
     @Test
+    void eventsWhoseManifestsWereWrittenBeforeACrashAreAnnouncedByTheNextAggregator() throws IOException {
+        RecordingSinks lost = new RecordingSinks(); // handed the events, then the process died: never delivered
+        AggregatorCore dying = new AggregatorCore(new FileSystemImageStore(dir), lost, lost, "records", "control",
+                ReassemblyLimits.DEFAULT, FormatOptions.DEFAULT, StreamMessages.CODEC, () -> now);
+        dying.onControl(0, 0, null, StreamMessages.request("ck-9", FAR, "host-0", "host-1", "host-2"));
+        List<Msg> all = new ArrayList<>();
+        threeHosts("ck-9").values().forEach(all::addAll);
+        feed(dying, all, 0);
+        dying.flush();
+        assertEquals(CheckpointStatus.STORED, new FileSystemImageStore(dir).readManifest("ck-9").orElseThrow().status());
+        assertEquals(3, lost.images.size());
+
+        // the manifest says finished, so the re-delivered chunks are ignored: only the outbox can tell
+        AggregatorCore next = core(dir);
+        assertEquals(4, next.announceLeftovers());
+        feed(next, all, 0);
+        next.flush();
+        assertEquals(lost.images.stream().map(e -> e.getHostId() + " " + e.getSha256()).toList(),
+                sinks.images.stream().map(e -> e.getHostId() + " " + e.getSha256()).toList());
+        assertEquals(1, sinks.checkpoints.size());
+        assertEquals(CheckpointStatus.STORED.name(), sinks.checkpoints.get(0).getStatus().name());
+        next.eventsDelivered();
+        try (Stream<Path> left = Files.list(dir.resolve("outbox"))) {
+            assertEquals(0, left.count(), "delivered: nothing left to announce");
+        }
+        RecordingSinks third = new RecordingSinks();
+        assertEquals(0, new AggregatorCore(new FileSystemImageStore(dir), third, third, "records", "control",
+                ReassemblyLimits.DEFAULT, FormatOptions.DEFAULT, StreamMessages.CODEC, () -> now).announceLeftovers());
+    }
+
+    @Test
     void hostileIdsAreDeadLetteredByNameAndNeverReachTheStore() throws IOException {
         AggregatorCore core = core(dir);
         String esc = "h\u001b[2J";

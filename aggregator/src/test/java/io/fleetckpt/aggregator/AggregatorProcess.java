@@ -31,6 +31,14 @@ public final class AggregatorProcess {
         AggregatorSettings s = new AggregatorSettings(d.kafka(), d.topics(), d.groupId(), d.storeDir(), PipelineHarness.BUDGET,
                 d.limits(), d.format(), Duration.ofMillis(100), Duration.ofMillis(200));
         try (AggregatorService service = new AggregatorService(s)) {
+            // SIGTERM stops it cleanly, as the CLI's hook does; SIGKILL is the crash
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    service.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
             service.run();
             if (service.failure() != null) throw new IllegalStateException(service.failure());
         }

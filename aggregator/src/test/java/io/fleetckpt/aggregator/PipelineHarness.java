@@ -110,6 +110,11 @@ final class PipelineHarness implements AutoCloseable {
 
     /** Every message of a topic from the beginning (for the DLQ and the images topic). */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout) {
+        return readAll(topic, atLeast, timeout, Duration.ZERO);
+    }
+
+    /** As above, polling {@code settle} more after {@code atLeast} arrived, for what should not come. */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout, Duration settle) {
         Properties p = kafka.consumer(null, BUDGET);
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -120,6 +125,8 @@ final class PipelineHarness implements AutoCloseable {
             c.seekToBeginning(parts);
             long end = System.nanoTime() + timeout.toNanos();
             while (out.size() < atLeast && System.nanoTime() < end) c.poll(Duration.ofMillis(100)).forEach(out::add);
+            long settled = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < settled) c.poll(Duration.ofMillis(100)).forEach(out::add);
         }
         return out;
     }

@@ -284,7 +284,7 @@ final class PipelineScenarios {
                 assertEquals(2, blobs.filter(Files::isRegularFile).count(), "each image stored once");
             }
             // exactly two image events and one checkpoint event, however long one waits for more
-            List<ConsumerRecord<byte[], byte[]>> events = h.readAll(h.topics.images(), 4, Duration.ofSeconds(3));
+            List<ConsumerRecord<byte[], byte[]>> events = h.readAll(h.topics.images(), 3, WAIT, Duration.ofSeconds(2));
             assertEquals(3, events.size(), () -> "events " + events.stream().map(r -> decode(h, r).message().toString()).toList());
         }
     }

@@ -153,6 +153,10 @@ public final class AggregatorService implements AutoCloseable {
     public void run() {
         started = true;
         try {
+            if (core.announceLeftovers() > 0) {
+                events.checkSent();
+                core.eventsDelivered();
+            }
             subscribe();
             while (running) {
                 pollControl();
@@ -262,6 +266,7 @@ public final class AggregatorService implements AutoCloseable {
     private void flushAndCommit(boolean waitForImages) throws IOException {
         core.flush(waitForImages);
         events.checkSent();
+        core.eventsDelivered();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : assigned) {
             long safe = core.safeOffset(tp.partition(), records.position(tp));
