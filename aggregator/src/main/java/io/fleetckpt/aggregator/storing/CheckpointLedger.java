@@ -240,7 +240,7 @@ public final class CheckpointLedger {
                 LOG.warn("outbox {}: unreadable after {} events ({}); the rest is not announced again", box.getKey(), n, e.getMessage());
             }
         }
-        if (n > 0) LOG.info("announced {} events again that an earlier run had not seen delivered", n);
+        if (n > 0) LOG.info("announced {} event{} again that an earlier run had not seen delivered", n, n == 1 ? "" : "s");
         return n;
     }
 
