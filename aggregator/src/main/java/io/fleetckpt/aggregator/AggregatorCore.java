@@ -20,6 +20,7 @@ import io.fleetckpt.messages.CheckpointRequest;
 import io.fleetckpt.messages.RecordChunk;
 import io.fleetckpt.messages.codec.MessageCodec;
 import io.fleetckpt.messages.codec.MessageDecodeException;
+import io.fleetckpt.messages.codec.MessageIds;
 import io.fleetckpt.store.ImageEntry;
 import io.fleetckpt.store.ImageStore;
 import io.fleetckpt.store.StoreIds;
@@ -96,7 +97,7 @@ public final class AggregatorCore {
         this.controlTopic = controlTopic;
         this.limits = limits;
         this.codec = codec;
-        this.ledger = new CheckpointLedger(store, events, clock);
+        this.ledger = new CheckpointLedger(store, events, clock, codec);
         this.resolver = new StreamResolver(format);
         this.storer = new ImageStorer(store, format);
     }
@@ -109,19 +110,24 @@ public final class AggregatorCore {
         try {
             chunk = codec.decode(value, RecordChunk.class);
         } catch (MessageDecodeException e) {
-            deadLetter(recordsTopic, partition, offset, key, value, "not a RecordChunk: " + e.getMessage(), DeadLetter.UNDECODABLE, null, false);
+            // the key is the only hint of whose it was (unchecked, so quoted)
+            deadLetter(recordsTopic, partition, offset, key, value, "not a RecordChunk (key " + quotedKey(key) + "): " + e.getMessage(),
+                    DeadLetter.UNDECODABLE, null, false);
             return;
         }
         if (!StoreIds.isSafe(chunk.getCheckpointId()) || !StoreIds.isSafe(chunk.getHostId())) {
-            deadLetter(recordsTopic, partition, offset, key, value, "invalid checkpoint or host id (expected [A-Za-z0-9][A-Za-z0-9._-]{0,127})",
-                    DeadLetter.INVALID_ID, null, false);
+            // named quoted and escaped, never as a path or in the dead letter's id headers
+            deadLetter(recordsTopic, partition, offset, key, value, "checkpoint " + MessageIds.quote(chunk.getCheckpointId())
+                    + " host " + MessageIds.quote(chunk.getHostId()) + " sequence " + chunk.getSequence() + ": "
+                    + idProblem(chunk.getCheckpointId(), chunk.getHostId()), DeadLetter.INVALID_ID, null, false);
             return;
         }
         String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (!chunk.getCheckpointId().equals(k)) {
             // a chunk keyed otherwise may sit in another partition than its stream: it cannot be ordered
-            deadLetter(recordsTopic, partition, offset, key, value, "record key " + k + " is not the chunk's checkpoint id "
-                    + chunk.getCheckpointId(), DeadLetter.WRONG_KEY, chunk, false);
+            deadLetter(recordsTopic, partition, offset, key, value, "checkpoint " + chunk.getCheckpointId() + " host " + chunk.getHostId()
+                    + " sequence " + chunk.getSequence() + ": record key " + quotedKey(key) + " is not the checkpoint id",
+                    DeadLetter.WRONG_KEY, chunk, false);
             return;
         }
         Reassembler r = partitions.computeIfAbsent(partition, p -> new Reassembler(limits, ledger::isHostFinished));
@@ -132,21 +138,38 @@ public final class AggregatorCore {
         else if (outcome instanceof ChunkOutcome.Ignored) stats.ignored++;
     }
 
-    /** One message of the control topic. */
+    /**
+     * One message of the control topic. A bad one is skipped with a warning, not dead-lettered:
+     * every agent dead-letters it already (reporter {@code agent:<host>}), and every aggregator
+     * instance re-reads the whole control topic on each start, so its dead letters would repeat
+     * the same message once per instance and restart.
+     */
     public void onControl(int partition, long offset, byte[] key, byte[] value) throws IOException {
         CheckpointRequest request;
         try {
             request = codec.decode(value, CheckpointRequest.class);
         } catch (MessageDecodeException e) {
-            deadLetter(controlTopic, partition, offset, key, value, "not a CheckpointRequest: " + e.getMessage(), DeadLetter.UNDECODABLE, null, false);
+            LOG.warn("control message {}-{}@{} skipped: not a CheckpointRequest: {}", controlTopic, partition, offset, e.getMessage());
             return;
         }
-        if (!StoreIds.isSafe(request.getCheckpointId())
-                || request.getHosts().stream().anyMatch(h -> !StoreIds.isSafe(h.getHostId()))) {
-            deadLetter(controlTopic, partition, offset, key, value, "invalid checkpoint or host id in request", DeadLetter.INVALID_ID, null, false);
+        String problem = MessageIds.problem("checkpoint id", request.getCheckpointId());
+        for (int i = 0; problem == null && i < request.getHosts().size(); i++) {
+            problem = MessageIds.problem("host id", request.getHosts().get(i).getHostId());
+        }
+        if (problem != null) {
+            LOG.warn("control message {}-{}@{} skipped: checkpoint request with an {}", controlTopic, partition, offset, problem);
             return;
         }
         ledger.onRequest(request);
+    }
+
+    private static String quotedKey(byte[] key) {
+        return key == null ? "null" : MessageIds.quote(new String(key, StandardCharsets.UTF_8));
+    }
+
+    private static String idProblem(String checkpointId, String hostId) {
+        String p = MessageIds.problem("checkpoint id", checkpointId);
+        return p != null ? p : MessageIds.problem("host id", hostId);
     }
 
     /**
@@ -191,6 +214,19 @@ public final class AggregatorCore {
         // round of directory fsyncs, before the manifests that name them
         store.syncStagedBlobs();
         ledger.flush();
+    }
+
+    /** The events handed to the sink so far are delivered (the sink said so): see {@link CheckpointLedger}. */
+    public void eventsDelivered() throws IOException {
+        ledger.delivered();
+    }
+
+    /**
+     * Announces the events an earlier aggregator stored the manifests of but died before seeing
+     * delivered. Call once, before the first message; then {@link #eventsDelivered()}.
+     */
+    public int announceLeftovers() throws IOException {
+        return ledger.announceLeftovers();
     }
 
     /** Whether {@code flush(false)} has something to make durable: a finished image, a manifest or an event. */
@@ -316,7 +352,7 @@ public final class AggregatorCore {
      */
     private void fail(StreamFailure f, int partition, long offset, byte[] key, byte[] value) throws IOException {
         stats.streamsFailed++;
-        LOG.warn("{}", f.describe());
+        if (!f.kind().isBadInput() || f.culprit() == null) LOG.warn("{}", f.describe()); // else the dead letter's line says it
         if (f.kind().isBadInput() && f.culprit() != null) {
             boolean atHand = value != null && f.culprit().getSequence() == f.sequence()
                     && f.culprit().getAgentRunId().equals(f.agentRunId()) && partition >= 0;
@@ -331,7 +367,8 @@ public final class AggregatorCore {
     private void deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
                             String kind, RecordChunk chunk, boolean reencoded) {
         stats.deadLetters++;
-        LOG.warn("dead letter from {}-{}@{}: {}", topic, partition, offset, reason);
+        if (reencoded) LOG.warn("dead letter (the culprit chunk, re-encoded) from {}: {}", topic, reason);
+        else LOG.warn("dead letter from {}-{}@{}: {}", topic, partition, offset, reason);
         dlq.send(new DeadLetter(topic, partition, offset, key, value, reason, kind,
                 chunk == null ? null : chunk.getCheckpointId(), chunk == null ? null : chunk.getHostId(),
                 chunk == null ? null : chunk.getSequence(), reencoded));

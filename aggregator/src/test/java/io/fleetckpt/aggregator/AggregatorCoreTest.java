@@ -12,6 +12,7 @@ import io.fleetckpt.format.record.FdDataRecord;
 import io.fleetckpt.format.record.RecordType;
 import io.fleetckpt.messages.ImageStatus;
 import io.fleetckpt.messages.RecordChunk;
+import io.fleetckpt.messages.codec.MessageIds;
 import io.fleetckpt.store.CheckpointManifest;
 import io.fleetckpt.store.CheckpointStatus;
 import io.fleetckpt.store.FileSystemImageStore;
@@ -311,13 +312,73 @@ class AggregatorCoreTest {
         AggregatorCore core = core(dir);
         byte[] junk = "hello, not avro".getBytes();
         core.onRecord(0, 9, "ck".getBytes(), junk);
+        // a bad request is the agents' to dead-letter: every aggregator re-reads the control topic on each start
         core.onControl(0, 3, null, new byte[] {(byte) 0xC3, 1, 2});
-        assertEquals(2, sinks.dead.size());
+        assertEquals(1, sinks.dead.size());
         assertArrayEquals(junk, sinks.dead.get(0).value());
         assertEquals(9, sinks.dead.get(0).offset());
         assertEquals("UNDECODABLE", sinks.dead.get(0).kind());
-        assertEquals("control", sinks.dead.get(1).sourceTopic());
+        assertTrue(sinks.dead.get(0).reason().startsWith("not a RecordChunk (key \"ck\")"), sinks.dead.get(0).reason());
         assertEquals(10, core.safeOffset(0, 10));
+        core.onRecord(0, 10, "ck".getBytes(), StreamMessages.publish("ck", "h", "r", SimulatedHost.image(0, 1, 3)).get(0).value());
+        assertEquals(1, sinks.dead.size(), "still running");
+    }
+
+    @Test
+    void eventsWhoseManifestsWereWrittenBeforeACrashAreAnnouncedByTheNextAggregator() throws IOException {
+        RecordingSinks lost = new RecordingSinks(); // handed the events, then the process died: never delivered
+        AggregatorCore dying = new AggregatorCore(new FileSystemImageStore(dir), lost, lost, "records", "control",
+                ReassemblyLimits.DEFAULT, FormatOptions.DEFAULT, StreamMessages.CODEC, () -> now);
+        dying.onControl(0, 0, null, StreamMessages.request("ck-9", FAR, "host-0", "host-1", "host-2"));
+        List<Msg> all = new ArrayList<>();
+        threeHosts("ck-9").values().forEach(all::addAll);
+        feed(dying, all, 0);
+        dying.flush();
+        assertEquals(CheckpointStatus.STORED, new FileSystemImageStore(dir).readManifest("ck-9").orElseThrow().status());
+        assertEquals(3, lost.images.size());
+
+        // the manifest says finished, so the re-delivered chunks are ignored: only the outbox can tell
+        AggregatorCore next = core(dir);
+        assertEquals(4, next.announceLeftovers());
+        feed(next, all, 0);
+        next.flush();
+        assertEquals(lost.images.stream().map(e -> e.getHostId() + " " + e.getSha256()).toList(),
+                sinks.images.stream().map(e -> e.getHostId() + " " + e.getSha256()).toList());
+        assertEquals(1, sinks.checkpoints.size());
+        assertEquals(CheckpointStatus.STORED.name(), sinks.checkpoints.get(0).getStatus().name());
+        next.eventsDelivered();
+        try (Stream<Path> left = Files.list(dir.resolve("outbox"))) {
+            assertEquals(0, left.count(), "delivered: nothing left to announce");
+        }
+        RecordingSinks third = new RecordingSinks();
+        assertEquals(0, new AggregatorCore(new FileSystemImageStore(dir), third, third, "records", "control",
+                ReassemblyLimits.DEFAULT, FormatOptions.DEFAULT, StreamMessages.CODEC, () -> now).announceLeftovers());
+    }
+
+    @Test
+    void hostileIdsAreDeadLetteredByNameAndNeverReachTheStore() throws IOException {
+        AggregatorCore core = core(dir);
+        String esc = "h\u001b[2J";
+        List<Msg> climbing = StreamMessages.publish("../../etc", "h", "r", SimulatedHost.image(0, 1, 3));
+        List<Msg> control = StreamMessages.publish("ck-ok", esc, "r", SimulatedHost.image(0, 1, 3));
+        core.onControl(0, 0, null, StreamMessages.request("../../etc", FAR, "h"));
+        core.onControl(0, 1, null, StreamMessages.request("ck-ok", FAR, esc));
+        feed(core, climbing, 0);
+        feed(core, control, climbing.size());
+        core.flush();
+
+        assertEquals(climbing.size() + control.size(), sinks.dead.size(), "every chunk");
+        DeadLetter d = sinks.dead.get(0);
+        assertEquals("INVALID_ID", d.kind());
+        assertEquals("checkpoint \"../../etc\" host \"h\" sequence 0: invalid checkpoint id \"../../etc\": expected "
+                + MessageIds.RULE, d.reason());
+        assertNull(d.checkpointId(), "a hostile id is not copied into the id headers");
+        assertArrayEquals(climbing.get(0).value(), d.value(), "original bytes");
+        String escaped = sinks.dead.get(climbing.size() + 1).reason();
+        assertTrue(escaped.startsWith("checkpoint \"ck-ok\" host \"h\\u001b[2J\" sequence 1: invalid host id"), escaped);
+        assertFalse(escaped.contains("\u001b"), "no raw control byte in a reason");
+        assertTrue(new FileSystemImageStore(dir).listCheckpoints().isEmpty(), "no manifest for a refused request");
+        assertFalse(Files.exists(dir.resolve("etc")) || Files.exists(dir.getParent().resolve("etc")));
     }
 
     private static List<Msg> rewrite(List<Msg> msgs, int index, byte[] newPayload) {

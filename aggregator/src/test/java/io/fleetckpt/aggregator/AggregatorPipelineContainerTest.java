@@ -11,8 +11,9 @@ import java.nio.file.Path;
 /** The same pipeline scenarios against a Kafka container; skipped where Docker is absent. */
 @Testcontainers(disabledWithoutDocker = true)
 class AggregatorPipelineContainerTest {
+    /** The broker docker-compose.yml runs. */
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.4.0");
 
     @Test
     void interleavedAndDuplicated(@TempDir Path dir) throws Exception {
@@ -32,6 +33,11 @@ class AggregatorPipelineContainerTest {
     @Test
     void crashAndRestart(@TempDir Path dir) throws Exception {
         PipelineScenarios.crashAndRestart(KAFKA.getBootstrapServers(), dir);
+    }
+
+    @Test
+    void aggregatorProcessKilled(@TempDir Path dir) throws Exception {
+        PipelineScenarios.aggregatorProcessKilled(KAFKA.getBootstrapServers(), dir);
     }
 
     @Test

@@ -35,4 +35,9 @@ class AggregatorPipelineTest {
     void aggregatorKilledMidCheckpointRestartsWithIdenticalImages(@KafkaBootstrap String bootstrap, @TempDir Path dir) throws Exception {
         PipelineScenarios.crashAndRestart(bootstrap, dir);
     }
+
+    @Test
+    void aggregatorProcessKilledBySigkillRestartsWithIdenticalImages(@KafkaBootstrap String bootstrap, @TempDir Path dir) throws Exception {
+        PipelineScenarios.aggregatorProcessKilled(bootstrap, dir);
+    }
 }

@@ -16,8 +16,10 @@ import io.fleetckpt.store.FileSystemImageStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -80,8 +82,17 @@ final class PipelineHarness implements AutoCloseable {
         return HostSelection.newBuilder().setHostId(hostId).setPids(list).build();
     }
 
-    void send(String topic, byte[] key, byte[] value) throws Exception {
-        raw.send(new ProducerRecord<>(topic, key, value)).get();
+    RecordMetadata send(String topic, byte[] key, byte[] value) throws Exception {
+        return raw.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    /** The group's committed offset of a records partition, or -1. */
+    long committed(String group, int partition) throws Exception {
+        try (Admin admin = Admin.create(kafka.admin())) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(new TopicPartition(topics.records(), partition));
+            return o == null ? -1 : o.offset();
+        }
     }
 
     /** Waits until the checkpoint's manifest is final; fails with what the aggregator saw. */
@@ -99,6 +110,11 @@ final class PipelineHarness implements AutoCloseable {
 
     /** Every message of a topic from the beginning (for the DLQ and the images topic). */
     List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout) {
+        return readAll(topic, atLeast, timeout, Duration.ZERO);
+    }
+
+    /** As above, polling {@code settle} more after {@code atLeast} arrived, for what should not come. */
+    List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int atLeast, Duration timeout, Duration settle) {
         Properties p = kafka.consumer(null, BUDGET);
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -109,6 +125,8 @@ final class PipelineHarness implements AutoCloseable {
             c.seekToBeginning(parts);
             long end = System.nanoTime() + timeout.toNanos();
             while (out.size() < atLeast && System.nanoTime() < end) c.poll(Duration.ofMillis(100)).forEach(out::add);
+            long settled = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < settled) c.poll(Duration.ofMillis(100)).forEach(out::add);
         }
         return out;
     }

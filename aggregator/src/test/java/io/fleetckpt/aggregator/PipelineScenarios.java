@@ -22,6 +22,7 @@ import io.fleetckpt.store.CheckpointStatus;
 import io.fleetckpt.store.HostEntry;
 import io.fleetckpt.store.HostStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 
 import java.io.InputStream;
@@ -219,6 +220,80 @@ final class PipelineScenarios {
             long firstEvents = events.stream().map(r -> decode(h, r).message())
                     .filter(x -> x instanceof ImageEvent e && e.getHostId().equals("first")).count();
             assertEquals(1, firstEvents, "the first host is not reported twice");
+        }
+    }
+
+    /**
+     * The aggregator runs as a process of its own and dies by SIGKILL in the middle of a
+     * checkpoint, one host stored and the other half assembled. Its group's committed offset
+     * stays at the unfinished stream's first chunk; a new process of the group stores the image
+     * the in-order encoding gives, and the stored host is neither stored nor reported again.
+     */
+    static void aggregatorProcessKilled(String bootstrap, Path dir) throws Exception {
+        try (PipelineHarness h = new PipelineHarness(bootstrap, dir)) {
+            Image[] images = {SimulatedHost.image(3, 3, 150), SimulatedHost.image(4, 4, 150)};
+            List<Msg> s1 = StreamMessages.publish("ck-kill", "first", "r", images[0]);
+            List<Msg> s2 = StreamMessages.publish("ck-kill", "second", "r", images[1]);
+            assertTrue(s2.size() > 4, "the unfinished stream spans several chunks: " + s2.size());
+            String group = "agg-proc-" + h.topics.records();
+            Path log = dir.resolve("aggregator.log");
+            h.request("ck-kill", System.currentTimeMillis() + 120_000, List.of(PipelineHarness.host("first", 1000),
+                    PipelineHarness.host("second", 1000)));
+            int half = s2.size() / 2;
+            RecordMetadata unfinished = null;
+            for (Msg m : s2.subList(0, half)) {
+                RecordMetadata md = h.send(h.topics.records(), m.key(), m.value());
+                if (unfinished == null) unfinished = md;
+            }
+            for (Msg m : s1) h.send(h.topics.records(), m.key(), m.value());
+
+            Process first = AggregatorProcess.start(bootstrap, h.topics, h.storeDir, group, log);
+            try {
+                long end = System.nanoTime() + WAIT.toNanos();
+                while (h.store.readManifest("ck-kill").flatMap(x -> x.host("first")).map(x -> x.status() != HostStatus.STORED).orElse(true)) {
+                    assertTrue(first.isAlive() && System.nanoTime() < end, () -> "first host not stored; aggregator log: " + read(log));
+                    Thread.sleep(20);
+                }
+                // the commit after that manifest: up to the unfinished stream's first chunk, never past it
+                while (h.committed(group, unfinished.partition()) < unfinished.offset()) {
+                    assertTrue(System.nanoTime() < end, "no commit after the first image");
+                    Thread.sleep(20);
+                }
+                assertEquals(unfinished.offset(), h.committed(group, unfinished.partition()));
+            } finally {
+                first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no commit, no leave-group
+                first.waitFor();
+            }
+            assertEquals(128 + 9, first.exitValue(), "killed by SIGKILL");
+            assertEquals(unfinished.offset(), h.committed(group, unfinished.partition()), "nothing committed past it");
+
+            for (Msg m : s2.subList(half, s2.size())) h.send(h.topics.records(), m.key(), m.value());
+            for (Msg m : s2.subList(0, 2)) h.send(h.topics.records(), m.key(), m.value()); // an agent's retries
+            Process second = AggregatorProcess.start(bootstrap, h.topics, h.storeDir, group, log);
+            CheckpointManifest m;
+            try {
+                m = h.awaitFinal("ck-kill", WAIT.plusSeconds(AggregatorProcess.SESSION_TIMEOUT_MS / 1000));
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+            assertEquals(CheckpointStatus.STORED, m.status(), m.toString());
+            assertEquals(sha(ImageWriter.toBytes(ImageReader.readImage(ImageWriter.toBytes(images[0])))), m.host("first").orElseThrow().image().sha256());
+            assertEquals(sha(ImageWriter.toBytes(ImageReader.readImage(ImageWriter.toBytes(images[1])))), m.host("second").orElseThrow().image().sha256());
+            try (Stream<Path> blobs = Files.walk(h.storeDir.resolve("blobs"))) {
+                assertEquals(2, blobs.filter(Files::isRegularFile).count(), "each image stored once");
+            }
+            // exactly two image events and one checkpoint event, however long one waits for more
+            List<ConsumerRecord<byte[], byte[]>> events = h.readAll(h.topics.images(), 3, WAIT, Duration.ofSeconds(2));
+            assertEquals(3, events.size(), () -> "events " + events.stream().map(r -> decode(h, r).message().toString()).toList());
+        }
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 

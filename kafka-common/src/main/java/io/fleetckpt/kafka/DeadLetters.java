@@ -26,8 +26,10 @@ public final class DeadLetters {
     public static final String H_KIND = "fleetckpt.dlq.kind";
     /** The human-readable reason, naming what is wrong and where. */
     public static final String H_REASON = "fleetckpt.dlq.reason";
-    /** Who put it there: {@code agent:<host>}, {@code aggregator}. */
+    /** Who put it there: {@code agent:<host>}, {@code aggregator:<group>}. */
     public static final String H_REPORTER = "fleetckpt.dlq.reporter";
+    /** Set when the value is only the first bytes of the original message: its length in bytes. */
+    public static final String H_TRUNCATED = "fleetckpt.dlq.truncated";
     /** Set by the aggregator when the message could be attributed to a host stream. */
     public static final String H_CHECKPOINT = "fleetckpt.dlq.checkpoint";
     public static final String H_HOST = "fleetckpt.dlq.host";

@@ -148,6 +148,9 @@ public final class KafkaClientConfig {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // our topics are created at setup with their configs, never by a metadata request (a broker
+        // with auto.create.topics.enable would make a missing one with its defaults)
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         // one whole chunk must always fit in a fetch, whatever the partition
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 Integer.toString(Math.max(budget.maxMessageBytes() * 2, partitionFetchBytes)));

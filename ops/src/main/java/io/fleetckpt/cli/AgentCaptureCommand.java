@@ -50,7 +50,8 @@ final class AgentCaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (selection.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "select something: --pid, --tree, --cgroup or --comm");
         KafkaOptions kafka = parent.kafka;
-        String host = AgentCommand.resolveHostId(parent.hostId);
+        String host = AgentCommand.validId("--host-id", AgentCommand.resolveHostId(parent.hostId));
+        AgentCommand.validId("--checkpoint", checkpointId);
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), parent.json);
         try (LocalHostCapturer capturer = new LocalHostCapturer(parent.stateDir, AgentCommand.threadCount(parent.threads))) {
             AgentCommand.recoverLeftovers(capturer, spec.commandLine().getErr());

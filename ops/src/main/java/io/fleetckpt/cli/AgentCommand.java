@@ -7,6 +7,7 @@ import io.fleetckpt.cli.kafka.AgentOutput;
 import io.fleetckpt.cli.kafka.KafkaOptions;
 import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.kafka.TopicSetup;
+import io.fleetckpt.messages.codec.MessageIds;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String host = resolveHostId(hostId);
+        String host = validId("--host-id", resolveHostId(hostId));
         try (LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads))) {
             // before anything that can wait or fail (the broker): tasks a killed agent left frozen
             // must not stay frozen until the broker is back and the next request arrives
@@ -94,6 +95,17 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalArgumentException("cannot determine the hostname; pass --host-id");
         }
+    }
+
+    /**
+     * Refuses an id the aggregator would dead-letter, before any process is frozen for it.
+     *
+     * @param option the option the id came from, to name it in the error
+     */
+    static String validId(String option, String id) {
+        String problem = MessageIds.problem(option, id);
+        if (problem != null) throw new IllegalArgumentException(problem);
+        return id;
     }
 
     static int threadCount(Integer threads) {

@@ -3,6 +3,8 @@ package io.fleetckpt.cli;
 import io.fleetckpt.aggregator.consume.AggregatorService;
 import io.fleetckpt.aggregator.consume.AggregatorSettings;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
+import io.fleetckpt.cli.kafka.KafkaOptions;
+import io.fleetckpt.kafka.ChunkBudget;
 import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicLayout;
 import io.fleetckpt.kafka.TopicNames;
@@ -27,12 +29,9 @@ final class AggregatorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers")
-    String bootstrap;
-
-    @Option(names = {"--kafka-config", "--client-properties"}, paramLabel = "FILE",
-            description = "Kafka client properties (TLS, SASL, ...), or FLEETCKPT_CLIENT_PROPERTIES")
-    Path kafkaConfig;
+    /** Connection, topic names and the chunk budget, as the agents have them. */
+    @CommandLine.Mixin
+    KafkaOptions kafkaOptions;
 
     @CommandLine.Mixin
     MetricsOptions metricsOptions;
@@ -53,16 +52,21 @@ final class AggregatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KafkaClientConfig kafka = KafkaClientConfig.resolve(bootstrap, kafkaConfig, System.getenv());
-        TopicNames topics = TopicNames.fromEnvironment(System.getenv());
-        TopicLayout layout = TopicLayout.fromEnvironment(System.getenv());
-        if (!noCreateTopics) {
+        KafkaClientConfig kafka = kafkaOptions.clientConfig();
+        TopicNames topics = kafkaOptions.topics();
+        ChunkBudget budget = kafkaOptions.budget();
+        if (noCreateTopics) {
+            AgentCommand.awaitTopics(kafkaOptions);
+        } else {
+            TopicLayout env = TopicLayout.fromEnvironment(System.getenv());
             try (Admin admin = Admin.create(kafka.admin())) {
-                new TopicSetup(admin).ensureTopics(topics, layout, Duration.ofSeconds(60));
+                new TopicSetup(admin).ensureTopics(topics, new TopicLayout(env.partitions(), env.replicationFactor(), budget),
+                        Duration.ofSeconds(60));
             }
         }
         long bound = maxPartitionMib << 20;
-        AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group)
+        // the budget bounds the messages accepted: it must be the agents' (a larger chunk would be dead-lettered)
+        AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group).withBudget(budget)
                 .withLimits(new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()),
                         ReassemblyLimits.DEFAULT.maxSequence()));
         try (MetricsEndpoint metrics = metricsOptions.open("aggregator").checkKafka(kafka).checkStore(store)) {

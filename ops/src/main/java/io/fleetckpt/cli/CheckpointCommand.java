@@ -11,6 +11,7 @@ import io.fleetckpt.messages.CheckpointRequest;
 import io.fleetckpt.messages.HostSelection;
 import io.fleetckpt.messages.ImageEvent;
 import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.messages.codec.MessageIds;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
@@ -82,6 +83,13 @@ public final class CheckpointCommand implements Callable<Integer> {
         if (deadline.isNegative() || deadline.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--deadline must be positive");
         String id = checkpointId != null ? checkpointId : newId();
         List<String> hostIds = new ArrayList<>(new LinkedHashSet<>(hosts));
+        // ids the aggregator would dead-letter would only freeze processes for nothing
+        String idProblem = MessageIds.problem("--checkpoint-id", id);
+        if (idProblem != null) throw new CommandLine.ParameterException(spec.commandLine(), idProblem);
+        for (String h : hostIds) {
+            String hostProblem = MessageIds.problem("--host", h);
+            if (hostProblem != null) throw new CommandLine.ParameterException(spec.commandLine(), hostProblem);
+        }
         long now = System.currentTimeMillis();
         List<HostSelection> selections = hostIds.stream().map(selection::forHost).toList();
         CheckpointRequest req = CheckpointRequest.newBuilder()
@@ -93,6 +101,9 @@ public final class CheckpointCommand implements Callable<Integer> {
         KafkaClientConfig config = kafka.clientConfig();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // a producer's metadata request may auto-create a missing topic with the broker's defaults;
+        // ours are created at setup only, and a missing one is a one-line error, not a 60 s hang
+        AgentCommand.awaitTopics(kafka);
         CheckpointWatcher watcher = await ? new CheckpointWatcher(config, kafka.topics(), kafka.budget(), hostIds) : null;
         try {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config.producer("fleetckpt-checkpoint", kafka.budget()))) {

@@ -112,7 +112,20 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every Kafka client of this JVM talks to the broker it runs itself, which closes last; the
+     * broker's own shutdown then warns that it closes a NetworkClient twice (Kafka 4.4). The
+     * clients' connection warnings tell a user nothing here either: failures reach them as
+     * errors of ours. Set before any client exists (slf4j-simple fixes a logger's level when it
+     * is created); a level the user set is kept.
+     */
+    private static void quietClientNetworkLog() {
+        String key = "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
+        if (System.getProperty(key) == null) System.setProperty(key, "error");
+    }
+
     private Integer runPipeline() throws Exception {
+        quietClientNetworkLog();
         t0 = System.nanoTime();
         Path storeDir = store != null ? store : data.resolve("store");
         String hostId = LocalHostId.get();
@@ -212,7 +225,8 @@ final class LocalCommand implements Callable<Integer> {
             if (m.isPresent() && m.get().status().isFinal()) return m.get();
             long chunks = aggregator.stats().chunks;
             if (chunks != lastChunks) {
-                step("waiting: " + chunks + " chunks received, " + aggregator.stats().imagesStored + " images stored");
+                long images = aggregator.stats().imagesStored;
+                step("waiting: " + chunks + (chunks == 1 ? " chunk" : " chunks") + " received, " + images + (images == 1 ? " image" : " images") + " stored");
                 lastChunks = chunks;
             }
             Thread.sleep(100);

@@ -7,6 +7,8 @@ import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicNames;
 import io.fleetckpt.kafka.embedded.junit.EmbeddedKafkaExtension;
 import io.fleetckpt.kafka.embedded.junit.KafkaBootstrap;
+import io.fleetckpt.messages.CheckpointEvent;
+import io.fleetckpt.messages.HostOutcome;
 import io.fleetckpt.messages.ImageEvent;
 import io.fleetckpt.messages.ImageStatus;
 import io.fleetckpt.messages.codec.MessageCodec;
@@ -96,12 +98,19 @@ class PipelineCommandsTest {
                         .setLocation("/store/x").setSha256("ab").setSizeBytes(10).setTaskCount(1).setFdCount(4).setReason(null)
                         .setEventTimeMs(System.currentTimeMillis()).build();
                 p.send(new ProducerRecord<>(topics.images(), "ck-cli-2/cli-h2", new MessageCodec().encode(ev))).get();
+                Thread.sleep(300); // the checkpoint event comes after the image events, maybe in a later poll
+                CheckpointEvent done = CheckpointEvent.newBuilder().setCheckpointId("ck-cli-2").setStatus(ImageStatus.STORED)
+                        .setManifestLocation("/store/checkpoints/ck-cli-2/manifest.json")
+                        .setHosts(List.of(HostOutcome.newBuilder().setHostId("cli-h2").setStatus(ImageStatus.STORED).setSha256("ab").build()))
+                        .setEventTimeMs(System.currentTimeMillis()).build();
+                p.send(new ProducerRecord<>(topics.images(), "ck-cli-2", new MessageCodec().encode(done))).get();
             }
             Run waited = wait.get(60, TimeUnit.SECONDS);
             assertEquals(0, waited.exit(), waited.err() + waited.out());
             JsonNode verdict = JSON.readTree(waited.out());
             assertEquals("STORED", verdict.get("status").asText());
             assertEquals("published", verdict.get("hosts").get(0).get("stream").asText());
+            assertEquals("/store/checkpoints/ck-cli-2/manifest.json", verdict.get("manifest").asText(), "the checkpoint event is waited for");
             assertTrue(waited.err().contains("cli-h2: END after"), waited.err());
 
             Run dlq = run(concat(new String[] {"tail", "--dlq", "--from-beginning", "--max-messages", "1"}, kafka));
@@ -121,6 +130,28 @@ class PipelineCommandsTest {
         Run s = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "h");
         assertEquals(2, s.exit());
         assertTrue(s.err().contains("select something"), s.err());
+
+        // no topics: one line at once, not a 60 s metadata wait (nor, on a lax broker, an auto-created topic)
+        long t0 = System.nanoTime();
+        Run noTopics = run("checkpoint", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--host", "h", "--pid", "1");
+        assertEquals(2, noTopics.exit());
+        assertTrue(noTopics.err().contains("none.fleetckpt.control") && noTopics.err().contains("topics create"), noTopics.err());
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "fails fast");
+        Run agg = run("aggregator", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--no-create-topics",
+                "--store", System.getProperty("java.io.tmpdir") + "/fleetckpt-no-topics-store");
+        assertEquals(2, agg.exit());
+        assertTrue(agg.err().contains("none.fleetckpt.records") && agg.err().contains("do not exist"), agg.err());
+
+        // ids the aggregator would refuse are refused before anything is frozen for them
+        Run badHost = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "web-1,../../etc", "--pid", "1");
+        assertEquals(2, badHost.exit());
+        assertTrue(badHost.err().contains("invalid --host \"../../etc\""), badHost.err());
+        Run badId = run("checkpoint", "--bootstrap-server", bootstrap, "--host", "h", "--pid", "1", "--checkpoint-id", "ck:1");
+        assertEquals(2, badId.exit());
+        assertTrue(badId.err().contains("invalid --checkpoint-id \"ck:1\""), badId.err());
+        Run badAgent = run("agent", "--bootstrap-server", bootstrap, "--host-id", "a/b", "capture", "--checkpoint", "x", "--pid", "1");
+        assertEquals(2, badAgent.exit());
+        assertTrue(badAgent.err().contains("invalid --host-id \"a/b\""), badAgent.err());
     }
 
     /**
@@ -170,7 +201,7 @@ class PipelineCommandsTest {
         }
     }
 
-    private static String[] concat(String[]... parts) {
+    static String[] concat(String[]... parts) {
         List<String> all = new ArrayList<>();
         for (String[] p : parts) all.addAll(List.of(p));
         return all.toArray(String[]::new);

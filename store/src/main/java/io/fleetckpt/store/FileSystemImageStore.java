@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   blobs/sha256/&lt;2 hex&gt;/&lt;64 hex&gt;        image files, named by their SHA-256, read-only
  *   checkpoints/&lt;id&gt;/manifest.json      one manifest per checkpoint
  *   tmp/                                  writes in progress (safe to empty when no writer runs)
+ *   outbox/&lt;name&gt;                         events an aggregator has yet to see delivered
  * </pre>
  * Publishing is write temp → fsync → link (blobs: create-only) or rename (manifests) → fsync
  * the directory, so a crash leaves either the old state or the new one, never a torn file.
@@ -35,6 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FileSystemImageStore implements ImageStore {
     private final Path root;
     private final Path tmp;
+    private final Path outbox;
+    /** Far above a flush's events; bounds what a damaged file can make us read. */
+    private static final long MAX_OUTBOX_BYTES = 256L << 20;
     /** Directories whose new entries (staged blobs) are not yet synced; see {@link #stageBlob}. */
     private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
 
@@ -44,6 +48,8 @@ public final class FileSystemImageStore implements ImageStore {
         DurableFiles.createDirectoriesDurably(this.root.resolve("blobs").resolve("sha256"));
         DurableFiles.createDirectoriesDurably(this.root.resolve("checkpoints"));
         DurableFiles.createDirectoriesDurably(tmp);
+        this.outbox = this.root.resolve("outbox");
+        DurableFiles.createDirectoriesDurably(outbox);
     }
 
     public Path root() {
@@ -106,10 +112,15 @@ public final class FileSystemImageStore implements ImageStore {
     public void writeManifest(CheckpointManifest manifest) throws IOException {
         Path file = manifestFile(manifest.checkpointId());
         DurableFiles.createDirectoriesDurably(file.getParent());
-        Path temp = tmp.resolve("manifest-" + UUID.randomUUID());
+        replaceDurably(file, ManifestJson.toBytes(manifest), "manifest-");
+    }
+
+    /** Temp file, fsync, atomic rename over {@code file}, fsync of its directory. */
+    private void replaceDurably(Path file, byte[] data, String tempPrefix) throws IOException {
+        Path temp = tmp.resolve(tempPrefix + UUID.randomUUID());
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(ManifestJson.toBytes(manifest)));
+                ch.write(java.nio.ByteBuffer.wrap(data));
                 ch.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -117,6 +128,45 @@ public final class FileSystemImageStore implements ImageStore {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    @Override
+    public void writeOutbox(String name, byte[] data) throws IOException {
+        replaceDurably(outbox.resolve(StoreIds.checkCheckpointId(name)), data, "outbox-");
+    }
+
+    @Override
+    public java.util.LinkedHashMap<String, byte[]> claimOutboxes(String claimant) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(outbox)) {
+            for (Path f : ds) if (StoreIds.isSafe(f.getFileName().toString()) && Files.isRegularFile(f)) files.add(f);
+        }
+        files.sort(java.util.Comparator.comparing(f -> {
+            try {
+                return Files.getLastModifiedTime(f);
+            } catch (IOException e) {
+                return java.nio.file.attribute.FileTime.fromMillis(0);
+            }
+        }));
+        java.util.LinkedHashMap<String, byte[]> out = new java.util.LinkedHashMap<>();
+        for (Path f : files) {
+            String claimed = StoreIds.checkCheckpointId(claimant + "-claimed-" + UUID.randomUUID());
+            try {
+                Files.move(f, outbox.resolve(claimed), StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException gone) {
+                continue; // its writer saw it delivered, or another claimant took it
+            }
+            Path c = outbox.resolve(claimed);
+            if (Files.size(c) > MAX_OUTBOX_BYTES) throw new StoreException(c + ": outbox of " + Files.size(c) + " bytes exceeds " + MAX_OUTBOX_BYTES);
+            out.put(claimed, Files.readAllBytes(c));
+        }
+        return out;
+    }
+
+    @Override
+    public void deleteOutbox(String name) throws IOException {
+        // not synced: an outbox that comes back after a crash is only announced again
+        Files.deleteIfExists(outbox.resolve(StoreIds.checkCheckpointId(name)));
     }
 
     @Override

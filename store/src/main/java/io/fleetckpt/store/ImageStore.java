@@ -64,4 +64,21 @@ public interface ImageStore {
 
     /** A human-readable location of the checkpoint's manifest. */
     String manifestLocation(String checkpointId);
+
+    /**
+     * Keeps {@code data} durably under {@code name} (a safe id), replacing what was there, until
+     * {@link #deleteOutbox}: what an aggregator must still announce once its manifests are
+     * written, so that a crash before the announcement loses nothing.
+     */
+    void writeOutbox(String name, byte[] data) throws IOException;
+
+    /**
+     * Takes over every outbox (of this writer or of dead ones): each is renamed to a new name
+     * starting with {@code claimant} before it is read, so a live writer's next
+     * {@link #writeOutbox} goes to a fresh file. Returns the contents by new name, oldest first.
+     */
+    java.util.LinkedHashMap<String, byte[]> claimOutboxes(String claimant) throws IOException;
+
+    /** Forgets an outbox (no error if it is gone). */
+    void deleteOutbox(String name) throws IOException;
 }

@@ -18,6 +18,24 @@ class FileSystemImageStoreTest {
     Path dir;
 
     @Test
+    void anOutboxIsKeptUntilDeletedAndAClaimLeavesItsLiveWriterAFreshFile() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        store.writeOutbox("w1", "one".getBytes(StandardCharsets.UTF_8));
+        store.writeOutbox("w1", "one two".getBytes(StandardCharsets.UTF_8)); // replaced whole
+        store.writeOutbox("w2", "three".getBytes(StandardCharsets.UTF_8));
+        var claimed = new FileSystemImageStore(dir).claimOutboxes("w3");
+        assertEquals(List.of("one two", "three"), claimed.values().stream().map(b -> new String(b, StandardCharsets.UTF_8)).sorted().toList());
+        assertTrue(claimed.keySet().stream().allMatch(k -> k.startsWith("w3-claimed-")), claimed.keySet().toString());
+        // w1 is alive: what it writes next is a new file, not lost in the claimed one
+        store.writeOutbox("w1", "four".getBytes(StandardCharsets.UTF_8));
+        store.deleteOutbox("w2"); // claimed already: nothing to delete, no error
+        for (String k : claimed.keySet()) store.deleteOutbox(k);
+        var left = store.claimOutboxes("w4");
+        assertEquals(List.of("four"), left.values().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+        assertThrows(IllegalArgumentException.class, () -> store.writeOutbox("../x", new byte[0]));
+    }
+
+    @Test
     void blobIsNamedByItsDigestAndStoringItTwiceIsANoOp() throws IOException {
         FileSystemImageStore store = new FileSystemImageStore(dir);
         byte[] bytes = "an image".getBytes(StandardCharsets.US_ASCII);

@@ -1,8 +1,8 @@
 package io.fleetckpt.agent.daemon;
 
-import io.fleetckpt.agent.publish.StreamId;
 import io.fleetckpt.messages.CheckpointRequest;
 import io.fleetckpt.messages.HostSelection;
+import io.fleetckpt.messages.codec.MessageIds;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -23,9 +23,9 @@ public final class RequestValidator {
 
     /** @return null if the request is acceptable, else what is wrong with it */
     public static String problem(CheckpointRequest r) {
-        String id = r.getCheckpointId();
-        if (id == null || id.isEmpty() || id.length() > StreamId.MAX_ID_LENGTH) return "checkpointId must be 1.." + StreamId.MAX_ID_LENGTH + " characters";
-        if (!id.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '/')) return "checkpointId '" + printable(id) + "' must be printable ASCII without spaces or '/'";
+        // an id the aggregator cannot store must not get processes frozen
+        String idProblem = MessageIds.problem("checkpointId", r.getCheckpointId());
+        if (idProblem != null) return idProblem;
         if (r.getHosts().isEmpty()) return "request selects no hosts";
         if (r.getHosts().size() > MAX_HOSTS) return "request names " + r.getHosts().size() + " hosts, over the bound of " + MAX_HOSTS;
         if (r.getDeadlineMs() <= r.getRequestedAtMs()) return "deadlineMs " + r.getDeadlineMs() + " is not after requestedAtMs " + r.getRequestedAtMs();
@@ -33,32 +33,24 @@ public final class RequestValidator {
         for (int i = 0; i < r.getHosts().size(); i++) {
             HostSelection h = r.getHosts().get(i);
             String where = "hosts[" + i + "]";
-            if (h.getHostId().isEmpty() || h.getHostId().length() > StreamId.MAX_ID_LENGTH) return where + ".hostId must be 1.." + StreamId.MAX_ID_LENGTH + " characters";
-            if (!seen.add(h.getHostId())) return where + ".hostId '" + printable(h.getHostId()) + "' appears twice";
+            String hostProblem = MessageIds.problem(where + ".hostId", h.getHostId());
+            if (hostProblem != null) return hostProblem;
+            if (!seen.add(h.getHostId())) return where + ".hostId " + MessageIds.quote(h.getHostId()) + " appears twice";
             int n = h.getPids().size() + h.getTrees().size() + h.getCgroups().size() + h.getCommPatterns().size();
-            if (n == 0) return where + " (" + printable(h.getHostId()) + ") selects nothing";
+            if (n == 0) return where + " (" + MessageIds.quote(h.getHostId()) + ") selects nothing";
             if (n > MAX_SELECTORS_PER_HOST) return where + " has " + n + " selectors, over the bound of " + MAX_SELECTORS_PER_HOST;
             for (int pid : h.getPids()) if (pid <= 0) return where + ".pids holds " + pid;
             for (int pid : h.getTrees()) if (pid <= 0) return where + ".trees holds " + pid;
-            for (String cg : h.getCgroups()) if (cg.isEmpty() || cg.contains("..") || cg.indexOf(0) >= 0) return where + ".cgroups holds '" + printable(cg) + "': a cgroup path without '..'";
+            for (String cg : h.getCgroups()) if (cg.isEmpty() || cg.contains("..") || cg.indexOf(0) >= 0) return where + ".cgroups holds " + MessageIds.quote(cg) + ": a cgroup path without '..'";
             for (String p : h.getCommPatterns()) {
                 if (p.length() > MAX_PATTERN_CHARS) return where + ".commPatterns holds a pattern of " + p.length() + " characters";
                 try {
                     Pattern.compile(p);
                 } catch (PatternSyntaxException e) {
-                    return where + ".commPatterns: invalid regular expression '" + printable(p) + "': " + e.getDescription();
+                    return where + ".commPatterns: invalid regular expression " + MessageIds.quote(p) + ": " + e.getDescription();
                 }
             }
         }
         return null;
-    }
-
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < Math.min(s.length(), 80); i++) {
-            char c = s.charAt(i);
-            b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
-        }
-        return s.length() > 80 ? b + "..." : b.toString();
     }
 }

@@ -20,7 +20,7 @@ import java.time.Duration;
 @Testcontainers(disabledWithoutDocker = true)
 class HostStreamPublisherContainerTest {
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.4.0");
 
     private static final ChunkBudget BUDGET = new ChunkBudget(16 * 1024);
 

@@ -118,7 +118,8 @@ public final class AggregatorService implements AutoCloseable {
             return t;
         });
         EventSink eventSink = events;
-        DlqSink dlq = new KafkaDlqSink(producer, settings.topics().dlq());
+        DlqSink dlq = new KafkaDlqSink(producer, settings.topics().dlq(), "aggregator:" + settings.groupId(),
+                settings.budget().maxMessageBytes());
         if (metrics != null) {
             eventSink = new MeteredEventSink(events, metrics);
             dlq = new MeteredDlqSink(dlq, metrics);
@@ -152,6 +153,10 @@ public final class AggregatorService implements AutoCloseable {
     public void run() {
         started = true;
         try {
+            if (core.announceLeftovers() > 0) {
+                events.checkSent();
+                core.eventsDelivered();
+            }
             subscribe();
             while (running) {
                 pollControl();
@@ -261,6 +266,7 @@ public final class AggregatorService implements AutoCloseable {
     private void flushAndCommit(boolean waitForImages) throws IOException {
         core.flush(waitForImages);
         events.checkSent();
+        core.eventsDelivered();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : assigned) {
             long safe = core.safeOffset(tp.partition(), records.position(tp));

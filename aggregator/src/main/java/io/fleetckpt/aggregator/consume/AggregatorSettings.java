@@ -30,6 +30,10 @@ public record AggregatorSettings(KafkaClientConfig kafka, TopicNames topics, Str
         return new AggregatorSettings(kafka, topics, g, storeDir, budget, limits, format, commitInterval, deadlineGrace);
     }
 
+    public AggregatorSettings withBudget(ChunkBudget b) {
+        return new AggregatorSettings(kafka, topics, groupId, storeDir, b, limits, format, commitInterval, deadlineGrace);
+    }
+
     public AggregatorSettings withLimits(ReassemblyLimits l) {
         return new AggregatorSettings(kafka, topics, groupId, storeDir, budget, l, format, commitInterval, deadlineGrace);
     }

@@ -79,7 +79,7 @@ final class RunBuffer {
             prev = s;
         }
         appendRange(sb, start, prev);
-        String got = bySequence.size() + " chunks (sequences " + (sb.length() == 0 ? "none" : sb) + ")";
+        String got = bySequence.size() + (bySequence.size() == 1 ? " chunk (sequence " : " chunks (sequences ") + (sb.length() == 0 ? "none" : sb) + ")";
         return end == null ? got + ", no END"
                 : got + ", END at sequence " + end.getSequence() + ", missing " + (end.getSequence() - bySequence.size());
     }

@@ -7,6 +7,8 @@ import io.fleetckpt.messages.HostOutcome;
 import io.fleetckpt.messages.HostSelection;
 import io.fleetckpt.messages.ImageEvent;
 import io.fleetckpt.messages.ImageStatus;
+import io.fleetckpt.messages.codec.MessageCodec;
+import io.fleetckpt.messages.codec.MessageDecodeException;
 import io.fleetckpt.store.CheckpointManifest;
 import io.fleetckpt.store.CheckpointStatus;
 import io.fleetckpt.store.HostEntry;
@@ -16,6 +18,10 @@ import io.fleetckpt.store.ImageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,6 +43,13 @@ import java.util.function.LongSupplier;
  *
  * <p>A host outcome, once recorded, is final; so is a checkpoint outcome. Re-delivered chunks of
  * a finished host are recognised from the manifest, which survives restarts.
+ *
+ * <p>Events are announced after their manifests are durable, and a restart does not announce a
+ * finished host again. So that a crash between the two loses no event, a flush first writes
+ * every event not yet known to be delivered to this ledger's outbox in the store, and
+ * {@link #delivered()} clears it once the sink has them; a new ledger announces whatever
+ * outboxes it finds ({@link #announceLeftovers()}). Events are therefore at least once: after a
+ * crash in that window some are published twice, identical but for their time.
  */
 public final class CheckpointLedger {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLedger.class);
@@ -53,6 +67,12 @@ public final class CheckpointLedger {
     };
     private final Set<String> dirty = new LinkedHashSet<>();
     private final List<Object> pendingEvents = new ArrayList<>();
+    private final MessageCodec codec;
+    private final String outboxName = "ledger-" + UUID.randomUUID();
+    /** Encoded events handed to the sink and not yet known to be delivered: what the outbox holds. */
+    private final List<byte[]> undelivered = new ArrayList<>();
+    /** Outboxes taken over from earlier ledgers, announced and awaiting delivery. */
+    private final List<String> claimed = new ArrayList<>();
 
     private static final class Entry {
         CheckpointManifest manifest;
@@ -63,10 +83,11 @@ public final class CheckpointLedger {
         }
     }
 
-    public CheckpointLedger(ImageStore store, EventSink events, LongSupplier clock) {
+    public CheckpointLedger(ImageStore store, EventSink events, LongSupplier clock, MessageCodec codec) {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        this.codec = codec;
     }
 
     public void onRequest(CheckpointRequest r) throws IOException {
@@ -163,8 +184,15 @@ public final class CheckpointLedger {
         return !dirty.isEmpty() || !pendingEvents.isEmpty();
     }
 
-    /** Writes every changed manifest durably, then hands the staged events to the sink. */
+    /**
+     * Writes the staged events to the outbox, every changed manifest durably, then hands the
+     * events to the sink. Call {@link #delivered()} once the sink has delivered them.
+     */
     public void flush() throws IOException {
+        if (!pendingEvents.isEmpty()) {
+            for (Object ev : pendingEvents) undelivered.add(codec.encode((org.apache.avro.specific.SpecificRecord) ev));
+            store.writeOutbox(outboxName, frames(undelivered));
+        }
         for (String id : new ArrayList<>(dirty)) {
             Entry e = active.get(id);
             CheckpointManifest m = e != null ? e.manifest : finished.get(id);
@@ -175,11 +203,64 @@ public final class CheckpointLedger {
                 finished.put(id, m);
             }
         }
-        for (Object ev : pendingEvents) {
-            if (ev instanceof ImageEvent ie) events.imageEvent(ie);
-            else events.checkpointEvent((CheckpointEvent) ev);
-        }
+        for (Object ev : pendingEvents) announce(ev);
         pendingEvents.clear();
+    }
+
+    /** The sink has delivered every event handed to it so far: the outboxes can go. */
+    public void delivered() throws IOException {
+        if (!undelivered.isEmpty()) {
+            store.deleteOutbox(outboxName);
+            undelivered.clear();
+        }
+        for (String name : claimed) store.deleteOutbox(name);
+        claimed.clear();
+    }
+
+    /**
+     * Announces the events of every outbox an earlier ledger left (it died before they were
+     * delivered). Call before anything else, then {@link #delivered()} once the sink has them.
+     *
+     * @return how many events were announced again
+     */
+    public int announceLeftovers() throws IOException {
+        int n = 0;
+        for (Map.Entry<String, byte[]> box : store.claimOutboxes(outboxName).entrySet()) {
+            claimed.add(box.getKey());
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(box.getValue()));
+            try {
+                while (in.available() > 0) {
+                    byte[] b = new byte[in.readInt()];
+                    in.readFully(b);
+                    announce(codec.decode(b).message());
+                    n++;
+                }
+            } catch (IOException | RuntimeException | MessageDecodeException e) {
+                // a torn tail cannot happen (written whole, then renamed); anything else is damage
+                LOG.warn("outbox {}: unreadable after {} events ({}); the rest is not announced again", box.getKey(), n, e.getMessage());
+            }
+        }
+        if (n > 0) LOG.info("announced {} event{} again that an earlier run had not seen delivered", n, n == 1 ? "" : "s");
+        return n;
+    }
+
+    private void announce(Object ev) {
+        if (ev instanceof ImageEvent ie) events.imageEvent(ie);
+        else if (ev instanceof CheckpointEvent ce) events.checkpointEvent(ce);
+    }
+
+    private static byte[] frames(List<byte[]> encoded) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            for (byte[] e : encoded) {
+                out.writeInt(e.length);
+                out.write(e);
+            }
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return bytes.toByteArray();
     }
 
     private Entry entry(String checkpointId) throws IOException {

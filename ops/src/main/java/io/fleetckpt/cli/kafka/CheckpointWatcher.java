@@ -13,6 +13,7 @@ import io.fleetckpt.messages.codec.DecodedMessage;
 import io.fleetckpt.messages.codec.MessageCodec;
 import io.fleetckpt.messages.codec.MessageDecodeException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -48,7 +49,11 @@ public final class CheckpointWatcher implements AutoCloseable {
         }
     }
 
+    private static final long FINAL_EVENT_GRACE_MS = 2_000;
+
     private final KafkaConsumer<String, byte[]> consumer;
+    private final String recordsTopic;
+    private final String imagesTopic;
     private final MessageCodec codec = new MessageCodec();
     private final Map<String, HostState> hosts = new LinkedHashMap<>();
     private String checkpointId;
@@ -56,6 +61,8 @@ public final class CheckpointWatcher implements AutoCloseable {
 
     public CheckpointWatcher(KafkaClientConfig config, TopicNames topics, ChunkBudget budget, Collection<String> hostIds) {
         this.consumer = new KafkaConsumer<>(config.consumer(null, budget));
+        this.recordsTopic = topics.records();
+        this.imagesTopic = topics.images();
         hostIds.forEach(h -> hosts.put(h, new HostState(h)));
         List<TopicPartition> tps = new ArrayList<>();
         for (String t : List.of(topics.records(), topics.images())) {
@@ -66,16 +73,30 @@ public final class CheckpointWatcher implements AutoCloseable {
         tps.forEach(consumer::position); // resolve the end offsets now, before the request goes out
     }
 
-    /** Polls until every host has an image event, a checkpoint event arrives, or {@code until} (epoch ms). */
+    /**
+     * Polls until the checkpoint event arrives or {@code until} (epoch ms). Once every host has an
+     * image event it waits at most {@value #FINAL_EVENT_GRACE_MS} ms more for the checkpoint event
+     * (it follows the last image event at once, and names the manifest).
+     *
+     * @return whether every host has an outcome
+     */
     public boolean await(String checkpointId, long untilMs, PrintWriter progress) {
         this.checkpointId = checkpointId;
-        while (System.currentTimeMillis() < untilMs) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                handle(r, progress);
+        long graceEnd = Long.MAX_VALUE;
+        while (System.currentTimeMillis() < Math.min(untilMs, graceEnd)) {
+            ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(250));
+            // one poll mixes both topics: a host's chunks are told before its image event
+            for (String topic : List.of(recordsTopic, imagesTopic)) {
+                for (TopicPartition tp : batch.partitions()) {
+                    if (tp.topic().equals(topic)) for (ConsumerRecord<String, byte[]> r : batch.records(tp)) handle(r, progress);
+                }
             }
-            if (finalEvent != null || hosts.values().stream().allMatch(HostState::finished)) return true;
+            if (finalEvent != null) return true;
+            if (graceEnd == Long.MAX_VALUE && hosts.values().stream().allMatch(HostState::finished)) {
+                graceEnd = System.currentTimeMillis() + FINAL_EVENT_GRACE_MS;
+            }
         }
-        return false;
+        return finalEvent != null || hosts.values().stream().allMatch(HostState::finished);
     }
 
     private void handle(ConsumerRecord<String, byte[]> r, PrintWriter progress) {

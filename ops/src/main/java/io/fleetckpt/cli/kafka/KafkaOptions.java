@@ -28,7 +28,8 @@ public final class KafkaOptions {
     public String topicPrefix;
 
     @Option(names = "--chunk-bytes", paramLabel = "N",
-            description = "Payload budget of one record chunk (default ${DEFAULT-VALUE}).", defaultValue = "262144")
+            description = "Payload budget of one record chunk; the same on agents, aggregators and `topics create` "
+                    + "(it sets message limits and fetch sizes; default ${DEFAULT-VALUE}).", defaultValue = "262144")
     public int chunkBytes;
 
     public KafkaClientConfig clientConfig() {

@@ -9,6 +9,7 @@ import io.fleetckpt.messages.RecordChunk;
 import io.fleetckpt.messages.codec.DecodedMessage;
 import io.fleetckpt.messages.codec.MessageCodec;
 import io.fleetckpt.messages.codec.MessageDecodeException;
+import io.fleetckpt.messages.codec.MessageIds;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -54,6 +55,7 @@ public final class MessagePrinter {
             putIfPresent(m, "dlq_checkpoint", DeadLetters.header(r.headers(), DeadLetters.H_CHECKPOINT));
             putIfPresent(m, "dlq_host", DeadLetters.header(r.headers(), DeadLetters.H_HOST));
             putIfPresent(m, "dlq_sequence", DeadLetters.header(r.headers(), DeadLetters.H_SEQUENCE));
+            putIfPresent(m, "dlq_truncated_from", DeadLetters.header(r.headers(), DeadLetters.H_TRUNCATED));
         }
         m.put("bytes", r.value() == null ? 0 : r.value().length);
         try {
@@ -76,15 +78,20 @@ public final class MessagePrinter {
 
     private static String text(Map<String, Object> m) {
         StringBuilder b = new StringBuilder();
+        // keys and headers are anybody's bytes: escaped, so they cannot drive the terminal
         b.append(m.get("topic")).append('-').append(m.get("partition")).append('@').append(m.get("offset"))
-                .append(" key=").append(m.get("key")).append(' ');
+                .append(" key=").append(printable(m.get("key"))).append(' ');
         if (m.containsKey("dlq_problem")) {
-            b.append("DLQ[").append(m.get("dlq_problem")).append(" from ").append(m.get("dlq_source"));
-            if (m.containsKey("dlq_reporter")) b.append(" by ").append(m.get("dlq_reporter"));
-            if (m.containsKey("dlq_checkpoint")) b.append(" checkpoint ").append(m.get("dlq_checkpoint"));
-            if (m.containsKey("dlq_host")) b.append(" host ").append(m.get("dlq_host"));
-            if (m.containsKey("dlq_sequence")) b.append(" seq ").append(m.get("dlq_sequence"));
-            b.append(": ").append(m.get("dlq_reason")).append("] ");
+            String source = String.valueOf(m.get("dlq_source"));
+            // the aggregator re-encodes a culprit found only once its stream was complete: no source offset
+            if (source.endsWith("--1@-1")) source = source.substring(0, source.length() - 6) + " (culprit chunk, re-encoded)";
+            b.append("DLQ[").append(printable(m.get("dlq_problem"))).append(" from ").append(printable(source));
+            if (m.containsKey("dlq_reporter")) b.append(" by ").append(printable(m.get("dlq_reporter")));
+            if (m.containsKey("dlq_checkpoint")) b.append(" checkpoint ").append(printable(m.get("dlq_checkpoint")));
+            if (m.containsKey("dlq_host")) b.append(" host ").append(printable(m.get("dlq_host")));
+            if (m.containsKey("dlq_sequence")) b.append(" seq ").append(printable(m.get("dlq_sequence")));
+            if (m.containsKey("dlq_truncated_from")) b.append(" (value cut from ").append(printable(m.get("dlq_truncated_from"))).append(" bytes)");
+            b.append(": ").append(printable(m.get("dlq_reason"))).append("] ");
         }
         if (m.containsKey("decode_error")) {
             return b.append("UNDECODABLE ").append(m.get("bytes")).append(" bytes: ").append(m.get("decode_detail")).toString();
@@ -92,6 +99,10 @@ public final class MessagePrinter {
         b.append(shortType(String.valueOf(m.get("type")))).append(' ').append(CliJson.write(m.get("message")));
         if (m.containsKey("payload_records")) b.append(" records=").append(CliJson.write(m.get("payload_records")));
         return b.toString();
+    }
+
+    private static String printable(Object o) {
+        return MessageIds.escape(String.valueOf(o));
     }
 
     private static void putIfPresent(Map<String, Object> m, String k, String v) {
