@@ -49,8 +49,8 @@ import java.util.concurrent.Callable;
                 "The image is untrusted: it is validated whole before anything is opened.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every fd restored exactly (or a dry run)",
-                "1:partial: some fd is a placeholder, skipped, failed or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it",
-                "2:usage error, bad or hostile image, unreadable store, or COMMAND could not start"})
+                "1:partial: some fd is a placeholder, skipped, failed, unplaced or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it, or a later task's COMMAND could not start",
+                "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)"})
 final class RestoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

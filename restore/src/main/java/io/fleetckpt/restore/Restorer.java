@@ -41,7 +41,7 @@ public final class Restorer {
         String root = req.root() == null ? null : req.root().toString();
         boolean preload = req.cloexecPreload() != null;
         if (req.dryRun()) {
-            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), true, false, null, root, preload), List.of());
+            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), Map.of(), true, null, root, preload), List.of());
         }
         java.util.BitSet targets = plan.targetNumbers();
         Map<Integer, OpenedDescription> opened = new HashMap<>();
@@ -50,37 +50,59 @@ public final class Restorer {
                 DescriptionOpener opener = new DescriptionOpener(resolver, targets);
                 for (DescriptionPlan d : plan.descriptions().values()) opened.put(d.objref(), opener.open(d));
             } catch (SysException e) {
-                return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false,
+                return new RestoreOutcome(plan, report(plan, opened, List.of(), Map.of(), false,
                         "cannot open the root " + req.root() + ": " + e.getMessage(), root, preload), List.of());
             }
-            boolean strict = plan.policy() == UnrestorablePolicy.FAIL;
-            if (strict && opened.values().stream().anyMatch(o -> o.status() != FdStatus.RESTORED || !o.warnings().isEmpty())) {
-                return new RestoreOutcome(plan, report(plan, opened, List.of(), false, false, null, root, preload), List.of());
+            // image pid -> why the descriptions opened for that task never reached a COMMAND
+            Map<Integer, String> unplaced = new HashMap<>();
+            if (plan.policy() == UnrestorablePolicy.FAIL) {
+                long inexact = inexactFds(plan, opened);
+                if (inexact > 0) {
+                    String why = "opened, never placed: --unrestorable fail ran no COMMAND because " + inexact
+                            + (inexact == 1 ? " fd" : " fds") + " could not be restored exactly";
+                    for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), why);
+                    return new RestoreOutcome(plan, report(plan, opened, List.of(), unplaced, false, null, root, preload), List.of());
+                }
             }
             List<SpawnedTask> spawned = new ArrayList<>();
             FdTableSpawner spawner = new FdTableSpawner(targets, req.cloexecPreload());
             String error = null;
             for (TaskPlan t : plan.tasks()) {
+                if (error != null) {
+                    unplaced.put(t.pid(), "opened, never placed: the restore stopped at an earlier task whose COMMAND could not start");
+                    continue;
+                }
                 try {
                     spawned.add(spawner.spawn(t, opened, req.command(), req.environment()));
                 } catch (SysException e) {
                     error = "pid " + t.pid() + ": " + e.getMessage();
-                    break;
+                    unplaced.put(t.pid(), "opened, never placed: its COMMAND could not start (" + e.getMessage() + ")");
                 }
             }
-            return new RestoreOutcome(plan, report(plan, opened, spawned, false, !spawned.isEmpty(), error, root, preload), spawned);
+            return new RestoreOutcome(plan, report(plan, opened, spawned, unplaced, false, error, root, preload), spawned);
         } finally {
             for (OpenedDescription o : opened.values()) if (o.placed()) Sys.close(o.fd());
         }
     }
 
+    /** fds that would not be as saved: failed, skipped or placeholder descriptions, or opened with a warning. */
+    private static long inexactFds(RestorePlan plan, Map<Integer, OpenedDescription> opened) {
+        return plan.tasks().stream().flatMap(t -> t.fds().stream()).map(p -> opened.get(p.objref()))
+                .filter(o -> o.status() != FdStatus.RESTORED || !o.warnings().isEmpty()).count();
+    }
+
+    /**
+     * @param unplaced image pid -> why that task's opened descriptions were never handed to a
+     *                 COMMAND; tasks not in it had their COMMAND started (or nothing was opened)
+     */
     private static RestoreReport report(RestorePlan plan, Map<Integer, OpenedDescription> opened,
-                                        List<SpawnedTask> spawned, boolean dryRun, boolean run, String error,
-                                        String root, boolean preload) {
+                                        List<SpawnedTask> spawned, Map<Integer, String> unplaced, boolean dryRun,
+                                        String error, String root, boolean preload) {
         Map<Integer, Integer> pids = new HashMap<>();
         for (SpawnedTask s : spawned) pids.put(s.imagePid(), s.pid());
         List<TaskReport> tasks = new ArrayList<>();
         for (TaskPlan t : plan.tasks()) {
+            String notPlaced = unplaced.get(t.pid());
             List<FdReport> fds = new ArrayList<>();
             for (FdPlacement p : t.fds()) {
                 DescriptionPlan d = plan.description(p);
@@ -88,19 +110,28 @@ public final class Restorer {
                 FdStatus status;
                 String why;
                 List<String> warnings = List.of();
+                boolean placed;
                 if (o != null) {
                     status = o.status();
                     why = o.why();
                     warnings = o.warnings();
+                    placed = o.placed();
+                    if (placed && notPlaced != null) {
+                        // opened (or a placeholder was), but no COMMAND ever got it
+                        status = FdStatus.UNPLACED;
+                        why = o.why() == null ? notPlaced : o.why() + "; " + notPlaced;
+                        placed = false;
+                    }
                 } else if (dryRun) {
                     status = planned(d.action());
                     why = d.why();
+                    placed = d.action() == Action.OPEN || d.action() == Action.PLACEHOLDER;
                 } else {
                     // the run stopped before this description was opened (the root could not be)
                     status = FdStatus.FAILED;
                     why = "not opened: " + error;
+                    placed = false;
                 }
-                boolean placed = o != null ? o.placed() : d.action() == Action.OPEN || d.action() == Action.PLACEHOLDER;
                 String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : preload ? "preload" : "deferred";
                 OpenFile f = d.file();
                 fds.add(new FdReport(p.fd(), p.objref(), f.type() == null ? "?" : f.type().shortName, f.path().escaped(),
@@ -110,7 +141,8 @@ public final class Restorer {
             tasks.add(new TaskReport(t.pid(), t.info().comm() == null ? "" : comm(t), pids.getOrDefault(t.pid(), 0),
                     t.sharedTable(), fds));
         }
-        return new RestoreReport(dryRun, root, plan.policy().name().toLowerCase(java.util.Locale.ROOT), run, error, tasks);
+        return new RestoreReport(dryRun, root, plan.policy().name().toLowerCase(java.util.Locale.ROOT), !spawned.isEmpty(),
+                error, tasks);
     }
 
     /** In a dry run the status is what would happen. */
