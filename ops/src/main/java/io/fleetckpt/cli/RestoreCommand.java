@@ -13,6 +13,7 @@ import io.fleetckpt.restore.report.ReportWriter;
 import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.spawn.BundledPreload;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.spawn.LoadableLibrary;
 import io.fleetckpt.restore.spawn.SpawnedTask;
 import io.fleetckpt.store.FileSystemImageStore;
 import picocli.CommandLine;
@@ -147,12 +148,17 @@ final class RestoreCommand implements Callable<Integer> {
             case "none":
                 return null;
             case "auto":
-                // a dry run spawns nothing: it only reports whether a library would be used
-                if (dryRun) return BundledPreload.available() ? Path.of("bundled") : null;
-                return BundledPreload.install(BundledPreload.defaultCacheDir(System.getenv())).orElse(null);
+                // a dry run installs nothing: where the library would go is enough to judge it
+                // (the restorer turns a library the loader would skip into a note and 'deferred')
+                Path cache = BundledPreload.defaultCacheDir(System.getenv());
+                if (dryRun) return BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null;
+                return BundledPreload.install(cache).orElse(null);
             default:
                 Path lib = Path.of(cloexecPreload);
                 if (!Files.isRegularFile(lib)) throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + lib);
+                // asked for by name: a library the loader would skip is the caller's mistake, not a partial restore
+                String problem = LoadableLibrary.problem(lib);
+                if (problem != null) throw new CommandLine.ParameterException(cl, "--cloexec-preload: " + problem);
                 return lib;
         }
     }

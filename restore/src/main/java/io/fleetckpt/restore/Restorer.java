@@ -17,6 +17,7 @@ import io.fleetckpt.restore.report.FdStatus;
 import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.report.TaskReport;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.spawn.LoadableLibrary;
 import io.fleetckpt.restore.spawn.SpawnedTask;
 import io.fleetckpt.restore.sys.OpenFlags;
 import io.fleetckpt.restore.sys.Sys;
@@ -38,10 +39,11 @@ public final class Restorer {
         Sys.raiseNofileToHard();
         int limit = (int) Math.min(Sys.nofileLimit()[1], 1 << 20);
         RestorePlan plan = new Planner(limit).plan(req.image(), req.pids(), req.tree(), req.root(), req.policy());
-        String root = req.root() == null ? null : req.root().toString();
-        boolean preload = req.cloexecPreload() != null;
+        List<String> notes = new ArrayList<>();
+        java.nio.file.Path preloadLib = usablePreload(req.cloexecPreload(), plan, notes);
+        Context ctx = new Context(req.root() == null ? null : req.root().toString(), preloadLib != null, notes);
         if (req.dryRun()) {
-            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), Map.of(), true, null, root, preload), List.of());
+            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), Map.of(), true, null, ctx), List.of());
         }
         java.util.BitSet targets = plan.targetNumbers();
         Map<Integer, OpenedDescription> opened = new HashMap<>();
@@ -51,7 +53,7 @@ public final class Restorer {
                 for (DescriptionPlan d : plan.descriptions().values()) opened.put(d.objref(), opener.open(d));
             } catch (SysException e) {
                 return new RestoreOutcome(plan, report(plan, opened, List.of(), Map.of(), false,
-                        "cannot open the root " + req.root() + ": " + e.getMessage(), root, preload), List.of());
+                        "cannot open the root " + req.root() + ": " + e.getMessage(), ctx), List.of());
             }
             // image pid -> why the descriptions opened for that task never reached a COMMAND
             Map<Integer, String> unplaced = new HashMap<>();
@@ -61,11 +63,11 @@ public final class Restorer {
                     String why = "opened, never placed: --unrestorable fail ran no COMMAND because " + inexact
                             + (inexact == 1 ? " fd" : " fds") + " could not be restored exactly";
                     for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), why);
-                    return new RestoreOutcome(plan, report(plan, opened, List.of(), unplaced, false, null, root, preload), List.of());
+                    return new RestoreOutcome(plan, report(plan, opened, List.of(), unplaced, false, null, ctx), List.of());
                 }
             }
             List<SpawnedTask> spawned = new ArrayList<>();
-            FdTableSpawner spawner = new FdTableSpawner(targets, req.cloexecPreload());
+            FdTableSpawner spawner = new FdTableSpawner(targets, preloadLib);
             String error = null;
             for (TaskPlan t : plan.tasks()) {
                 if (error != null) {
@@ -79,10 +81,27 @@ public final class Restorer {
                     unplaced.put(t.pid(), "opened, never placed: its COMMAND could not start (" + e.getMessage() + ")");
                 }
             }
-            return new RestoreOutcome(plan, report(plan, opened, spawned, unplaced, false, error, root, preload), spawned);
+            return new RestoreOutcome(plan, report(plan, opened, spawned, unplaced, false, error, ctx), spawned);
         } finally {
             for (OpenedDescription o : opened.values()) if (o.placed()) Sys.close(o.fd());
         }
+    }
+
+    /** What every fd's report shares: the root, whether the preload library is used, notes on the run. */
+    private record Context(String root, boolean preload, List<String> notes) {
+    }
+
+    /**
+     * The preload library, or null when there is none or the loader would skip it (then the fds
+     * saved with close-on-exec are deferred, and a note says why, rather than claiming the preload).
+     */
+    private static java.nio.file.Path usablePreload(java.nio.file.Path lib, RestorePlan plan, List<String> notes) {
+        if (lib == null) return null;
+        String problem = LoadableLibrary.problem(lib);
+        if (problem == null) return lib;
+        boolean needed = plan.tasks().stream().flatMap(t -> t.fds().stream()).anyMatch(FdPlacement::closeOnExec);
+        if (needed) notes.add("close-on-exec preload not used: " + problem);
+        return null;
     }
 
     /** fds that would not be as saved: failed, skipped or placeholder descriptions, or opened with a warning. */
@@ -97,7 +116,7 @@ public final class Restorer {
      */
     private static RestoreReport report(RestorePlan plan, Map<Integer, OpenedDescription> opened,
                                         List<SpawnedTask> spawned, Map<Integer, String> unplaced, boolean dryRun,
-                                        String error, String root, boolean preload) {
+                                        String error, Context ctx) {
         Map<Integer, Integer> pids = new HashMap<>();
         for (SpawnedTask s : spawned) pids.put(s.imagePid(), s.pid());
         List<TaskReport> tasks = new ArrayList<>();
@@ -132,7 +151,7 @@ public final class Restorer {
                     why = "not opened: " + error;
                     placed = false;
                 }
-                String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : preload ? "preload" : "deferred";
+                String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : ctx.preload() ? "preload" : "deferred";
                 OpenFile f = d.file();
                 fds.add(new FdReport(p.fd(), p.objref(), f.type() == null ? "?" : f.type().shortName, f.path().escaped(),
                         OpenFlags.describe(f.flags() & ~io.fleetckpt.format.FileFlags.O_CLOEXEC), f.pos(), p.closeOnExec(), cloexec, status,
@@ -141,8 +160,8 @@ public final class Restorer {
             tasks.add(new TaskReport(t.pid(), t.info().comm() == null ? "" : comm(t), pids.getOrDefault(t.pid(), 0),
                     t.sharedTable(), fds));
         }
-        return new RestoreReport(dryRun, root, plan.policy().name().toLowerCase(java.util.Locale.ROOT), !spawned.isEmpty(),
-                error, tasks);
+        return new RestoreReport(dryRun, ctx.root(), plan.policy().name().toLowerCase(java.util.Locale.ROOT), !spawned.isEmpty(),
+                error, ctx.notes(), tasks);
     }
 
     /** In a dry run the status is what would happen. */

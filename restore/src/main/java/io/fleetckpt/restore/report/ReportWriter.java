@@ -19,6 +19,7 @@ public final class ReportWriter {
         top.put("unrestorable", r.policy());
         top.put("commandRun", r.commandRun());
         top.put("error", r.error());
+        top.put("notes", r.notes());
         Map<String, Long> counts = new LinkedHashMap<>();
         for (FdStatus s : FdStatus.values()) counts.put(s.word(), r.count(s));
         counts.put("withWarnings", r.warningCount());
@@ -37,6 +38,7 @@ public final class ReportWriter {
         out.printf("%s%s, root %s, unrestorable=%s%n", r.dryRun() ? "restore plan (dry run, nothing opened)" : "restore",
                 r.commandRun() ? "" : (r.dryRun() ? "" : ", COMMAND not run"), r.root() == null ? "/" : r.root(), r.policy());
         if (r.error() != null) out.println("error: " + r.error());
+        for (String n : r.notes()) out.println("note: " + n);
         for (TaskReport t : r.tasks()) {
             out.printf("task %d (%s)%s%s%n", t.imagePid(), t.comm(),
                     t.pid() > 0 ? " -> pid " + t.pid() : r.dryRun() ? "" : ", no COMMAND started",

@@ -6,15 +6,17 @@ import java.util.List;
  * The whole outcome. {@code commandRun} is true when at least one COMMAND started; it is false
  * for a dry run, under --unrestorable fail when something could not be restored, or when no
  * COMMAND could start ({@code error} says why; it is also set when a later task's COMMAND could
- * not start after earlier ones did).
+ * not start after earlier ones did). {@code notes} say what the run could not do as asked, such
+ * as a preload library the dynamic loader would skip.
  */
 public record RestoreReport(boolean dryRun, String root, String policy, boolean commandRun, String error,
-                            List<TaskReport> tasks) {
+                            List<String> notes, List<TaskReport> tasks) {
     public static final int EXIT_ALL_RESTORED = 0;
     public static final int EXIT_PARTIAL = 1;
     public static final int EXIT_BAD = 2;
 
     public RestoreReport {
+        notes = List.copyOf(notes);
         tasks = List.copyOf(tasks);
     }
 
