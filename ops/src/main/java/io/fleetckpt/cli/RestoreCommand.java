@@ -53,6 +53,9 @@ import java.util.concurrent.Callable;
                 "1:partial: some fd is a placeholder, skipped, failed, unplaced or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it, or a later task's COMMAND could not start",
                 "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)"})
 final class RestoreCommand implements Callable<Integer> {
+    /** Set by the launchers to the caller's `ulimit -Sn` (the JVM raises its own at start). */
+    static final String FD_LIMIT_ENV = "FLEETCKPT_FD_LIMIT";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -89,6 +92,13 @@ final class RestoreCommand implements Callable<Integer> {
                     + " library file (built from restore/src/main/c). Only COMMANDs that have such fds get LD_PRELOAD.")
     String cloexecPreload;
 
+    @Option(names = "--fd-limit", paramLabel = "N|unlimited",
+            description = "soft RLIMIT_NOFILE for COMMAND, raised where the restored table needs more (its highest fd + "
+                    + Restorer.FD_LIMIT_HEADROOM + " + 1), never above the hard limit. Default: the caller's soft limit,"
+                    + " which the fleetckpt launcher passes as FLEETCKPT_FD_LIMIT (without it, the restorer's own, raised"
+                    + " to the hard limit by the JVM).")
+    String fdLimit;
+
     @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
     boolean dryRun;
 
@@ -124,10 +134,14 @@ final class RestoreCommand implements Callable<Integer> {
         Path preload = preloadLibrary(cl);
         List<byte[]> argv = new ArrayList<>();
         for (String a : command) argv.add(a.getBytes(StandardCharsets.UTF_8));
+        long callerFdLimit = fdLimit(cl);
+        // the launcher's report of the caller's limit is consumed here, not passed on to COMMAND
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove(FD_LIMIT_ENV);
         RestoreOutcome o;
         try {
-            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, System.getenv(),
-                    preload));
+            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, env,
+                    preload, callerFdLimit));
         } catch (PlanException e) {
             cl.getErr().println("fleetckpt restore: refused: " + e.getMessage());
             return RestoreReport.EXIT_BAD;
@@ -140,6 +154,20 @@ final class RestoreCommand implements Callable<Integer> {
             cl.getErr().printf("fleetckpt restore: COMMAND for task %d (pid %d) %s%n", t.imagePid(), t.pid(), describe(status));
         }
         return o.report().exitCode();
+    }
+
+    /** The caller's soft fd limit, or 0 when not known. */
+    private long fdLimit(CommandLine cl) {
+        if (fdLimit == null) return 0;
+        if (fdLimit.equals("unlimited")) return Long.MAX_VALUE;
+        try {
+            long n = Long.parseLong(fdLimit);
+            if (n > 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(cl, "--fd-limit (or " + FD_LIMIT_ENV + "): '" + fdLimit
+                + "' is not a positive number or 'unlimited'");
     }
 
     /** The library to preload into COMMANDs, or null for none. */

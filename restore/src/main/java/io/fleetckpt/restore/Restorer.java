@@ -35,13 +35,22 @@ import java.util.Map;
  * originals did.
  */
 public final class Restorer {
+    /**
+     * Free fd numbers COMMAND's soft limit leaves above the highest restored fd when the table
+     * needs more than the caller's limit: room for the dynamic loader's libraries and the
+     * program's first files (a limit of exactly highest fd + 1 would leave a dense table none).
+     */
+    public static final int FD_LIMIT_HEADROOM = 64;
+
     public RestoreOutcome restore(RestoreRequest req) throws PlanException {
         Sys.raiseNofileToHard();
         int limit = (int) Math.min(Sys.nofileLimit()[1], 1 << 20);
         RestorePlan plan = new Planner(limit).plan(req.image(), req.pids(), req.tree(), req.root(), req.policy());
         List<String> notes = new ArrayList<>();
         java.nio.file.Path preloadLib = usablePreload(req.cloexecPreload(), plan, notes);
-        Context ctx = new Context(req.root() == null ? null : req.root().toString(), preloadLib != null, notes);
+        Map<Integer, Long> fdLimits = new HashMap<>();
+        for (TaskPlan t : plan.tasks()) fdLimits.put(t.pid(), commandFdLimit(t, req.callerFdLimit()));
+        Context ctx = new Context(req.root() == null ? null : req.root().toString(), preloadLib != null, notes, fdLimits);
         if (req.dryRun()) {
             return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), Map.of(), true, null, ctx), List.of());
         }
@@ -75,7 +84,7 @@ public final class Restorer {
                     continue;
                 }
                 try {
-                    spawned.add(spawner.spawn(t, opened, req.command(), req.environment()));
+                    spawned.add(spawner.spawn(t, opened, req.command(), req.environment(), fdLimits.get(t.pid())));
                 } catch (SysException e) {
                     error = "pid " + t.pid() + ": " + e.getMessage();
                     unplaced.put(t.pid(), "opened, never placed: its COMMAND could not start (" + e.getMessage() + ")");
@@ -87,8 +96,23 @@ public final class Restorer {
         }
     }
 
-    /** What every fd's report shares: the root, whether the preload library is used, notes on the run. */
-    private record Context(String root, boolean preload, List<String> notes) {
+    /**
+     * What the report's parts share: the root, whether the preload library is used, notes on the
+     * run, and each task's COMMAND fd limit by image pid.
+     */
+    private record Context(String root, boolean preload, List<String> notes, Map<Integer, Long> fdLimits) {
+    }
+
+    /**
+     * The soft RLIMIT_NOFILE for a task's COMMAND: the caller's, as a program started from the
+     * caller's shell would have it (programs size tables by it, or close every fd below it), raised
+     * only where the table's numbers need more; never above the hard limit.
+     */
+    private static long commandFdLimit(TaskPlan t, long caller) {
+        long[] now = Sys.nofileLimit();
+        if (caller <= 0) return now[0];
+        long needed = t.maxFd() + 1L + FD_LIMIT_HEADROOM;
+        return Math.min(now[1], Math.max(caller, needed));
     }
 
     /**
@@ -158,7 +182,7 @@ public final class Restorer {
                         why, warnings));
             }
             tasks.add(new TaskReport(t.pid(), t.info().comm() == null ? "" : comm(t), pids.getOrDefault(t.pid(), 0),
-                    t.sharedTable(), fds));
+                    t.sharedTable(), ctx.fdLimits().get(t.pid()), fds));
         }
         return new RestoreReport(dryRun, ctx.root(), plan.policy().name().toLowerCase(java.util.Locale.ROOT), !spawned.isEmpty(),
                 error, ctx.notes(), tasks);

@@ -232,6 +232,32 @@ class RestoreFilesTest {
     }
 
     @Test
+    void commandGetsTheCallersSoftFdLimitRaisedOnlyAsFarAsItsTableNeeds() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        long[] restorer = Sys.nofileLimit();
+        assumeTrue(restorer[1] > 5100, "needs a hard fd limit above 5100");
+        Image small = Images.task(53).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 1).build();
+        Image high = Images.task(54).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 1).share(5000, 1, false).build();
+        long[] got = new long[3];
+        Image[] images = {small, high, small};
+        long[] caller = {512, 512, 0};
+        for (int i = 0; i < 3; i++) {
+            Path out = tmp.resolve("out" + i);
+            List<byte[]> cmd = List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
+                    out.toString().getBytes(StandardCharsets.UTF_8));
+            RestoreOutcome o = new Restorer().restore(new RestoreRequest(images[i], List.of(), false, null,
+                    UnrestorablePolicy.SKIP, false, cmd, Map.of(), null, caller[i]));
+            for (var t : o.spawned()) FdTableSpawner.waitFor(t.pid());
+            got[i] = ReportedTable.parse(Files.readString(out)).nofileSoft();
+            assertEquals(got[i], o.report().tasks().get(0).fdLimit(), "the report states what COMMAND got");
+        }
+        assertEquals(512, got[0], "the caller's soft limit, not the restorer's raised " + restorer[0]);
+        assertEquals(5000 + 1 + Restorer.FD_LIMIT_HEADROOM, got[1], "fd 5000 needs more: raised that far, with room to open files");
+        assertEquals(Sys.nofileLimit()[0], got[2], "caller's limit unknown: the restorer's own");
+        assertEquals(restorer[0], Sys.nofileLimit()[0], "the restorer's own limit is back as it was");
+    }
+
+    @Test
     void highFdNumbersAndCollisionsWithTheRestorersOwnFds() throws Exception {
         Files.write(tmp.resolve("a"), new byte[5]);
         // fd numbers 0..40 collide with whatever the JVM holds; 5000 is far above them

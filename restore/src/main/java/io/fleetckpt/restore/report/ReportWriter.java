@@ -40,8 +40,8 @@ public final class ReportWriter {
         if (r.error() != null) out.println("error: " + r.error());
         for (String n : r.notes()) out.println("note: " + n);
         for (TaskReport t : r.tasks()) {
-            out.printf("task %d (%s)%s%s%n", t.imagePid(), t.comm(),
-                    t.pid() > 0 ? " -> pid " + t.pid() : r.dryRun() ? "" : ", no COMMAND started",
+            out.printf("task %d (%s)%s, fd limit %d%s%n", t.imagePid(), t.comm(),
+                    t.pid() > 0 ? " -> pid " + t.pid() : r.dryRun() ? "" : ", no COMMAND started", t.fdLimit(),
                     t.sharedTable() ? " [fd table was shared with another task; restored as a private copy]" : "");
             out.printf("  %5s %6s %-11s %-5s %-8s %-34s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "CLOEXEC", "FLAGS", "POS",
                     "PATH");

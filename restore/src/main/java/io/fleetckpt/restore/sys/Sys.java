@@ -117,6 +117,12 @@ public final class Sys {
         return r;
     }
 
+    /** Sets the soft fd limit, keeping the hard one. */
+    public static void setNofileSoft(long soft) throws SysException {
+        long[] r = nofileLimit();
+        if (C.setrlimit(RLIMIT_NOFILE, new long[] {soft, r[1]}) != 0) throw new SysException("setrlimit(RLIMIT_NOFILE, " + soft + ")", errno());
+    }
+
     /** Raises the soft fd limit to the hard one: the restorer holds every description at once. */
     public static void raiseNofileToHard() {
         long[] r = nofileLimit();
