@@ -35,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         synopsisHeading = "Usage: ",
         customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
-                + " [--unrestorable skip|devnull|fail] [--cloexec-preload auto|none|LIB] [--dry-run] [--json] -- COMMAND [ARGS...]",
+                + " [--unrestorable skip|devnull|fail] [--cloexec-preload auto|none|LIB] [--fd-limit N] [--dry-run] [--json]"
+                + " -- COMMAND [ARGS...]",
         header = "Re-creates the fd table of a task of an image (a file, or from the store) and runs COMMAND with it.",
         description = {"",
                 "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
@@ -93,8 +94,8 @@ final class RestoreCommand implements Callable<Integer> {
     String cloexecPreload;
 
     @Option(names = "--fd-limit", paramLabel = "N|unlimited",
-            description = "soft RLIMIT_NOFILE for COMMAND, raised where the restored table needs more (its highest fd + "
-                    + Restorer.FD_LIMIT_HEADROOM + " + 1), never above the hard limit. Default: the caller's soft limit,"
+            description = "soft RLIMIT_NOFILE for COMMAND, raised where the restored table needs more (to its highest fd + "
+                    + (Restorer.FD_LIMIT_HEADROOM + 1) + "), never above the hard limit. Default: the caller's soft limit,"
                     + " which the fleetckpt launcher passes as FLEETCKPT_FD_LIMIT (without it, the restorer's own, raised"
                     + " to the hard limit by the JVM).")
     String fdLimit;
@@ -179,15 +180,20 @@ final class RestoreCommand implements Callable<Integer> {
                 // a dry run installs nothing: where the library would go is enough to judge it
                 // (the restorer turns a library the loader would skip into a note and 'deferred')
                 Path cache = BundledPreload.defaultCacheDir(System.getenv());
-                if (dryRun) return BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null;
-                return BundledPreload.install(cache).orElse(null);
-            default:
-                Path lib = Path.of(cloexecPreload);
-                if (!Files.isRegularFile(lib)) throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + lib);
-                // asked for by name: a library the loader would skip is the caller's mistake, not a partial restore
-                String problem = LoadableLibrary.problem(lib);
-                if (problem != null) throw new CommandLine.ParameterException(cl, "--cloexec-preload: " + problem);
+                Path lib = dryRun ? (BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null)
+                        : BundledPreload.install(cache).orElse(null);
+                if (lib != null && LoadableLibrary.problem(lib) != null) {
+                    cl.getErr().println("fleetckpt restore: hint: the preload library's cache directory " + cache
+                            + " is on a noexec mount; set XDG_CACHE_HOME to a directory that allows exec");
+                }
                 return lib;
+            default:
+                Path given = Path.of(cloexecPreload);
+                if (!Files.isRegularFile(given)) throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + given);
+                // asked for by name: a library the loader would skip is the caller's mistake, not a partial restore
+                String problem = LoadableLibrary.problem(given);
+                if (problem != null) throw new CommandLine.ParameterException(cl, "--cloexec-preload: " + problem);
+                return given;
         }
     }
 

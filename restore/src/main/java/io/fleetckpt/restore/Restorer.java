@@ -69,7 +69,7 @@ public final class Restorer {
             if (plan.policy() == UnrestorablePolicy.FAIL) {
                 long inexact = inexactFds(plan, opened);
                 if (inexact > 0) {
-                    String why = "opened, never placed: --unrestorable fail ran no COMMAND because " + inexact
+                    String why = "never placed: --unrestorable fail ran no COMMAND because " + inexact
                             + (inexact == 1 ? " fd" : " fds") + " could not be restored exactly";
                     for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), why);
                     return new RestoreOutcome(plan, report(plan, opened, List.of(), unplaced, false, null, ctx), List.of());
@@ -80,14 +80,14 @@ public final class Restorer {
             String error = null;
             for (TaskPlan t : plan.tasks()) {
                 if (error != null) {
-                    unplaced.put(t.pid(), "opened, never placed: the restore stopped at an earlier task whose COMMAND could not start");
+                    unplaced.put(t.pid(), "never placed: the restore stopped at an earlier task whose COMMAND could not start (see error)");
                     continue;
                 }
                 try {
                     spawned.add(spawner.spawn(t, opened, req.command(), req.environment(), fdLimits.get(t.pid())));
                 } catch (SysException e) {
                     error = "pid " + t.pid() + ": " + e.getMessage();
-                    unplaced.put(t.pid(), "opened, never placed: its COMMAND could not start (" + e.getMessage() + ")");
+                    unplaced.put(t.pid(), "never placed: its COMMAND could not start (see error)");
                 }
             }
             return new RestoreOutcome(plan, report(plan, opened, spawned, unplaced, false, error, ctx), spawned);
@@ -162,7 +162,7 @@ public final class Restorer {
                     if (placed && notPlaced != null) {
                         // opened (or a placeholder was), but no COMMAND ever got it
                         status = FdStatus.UNPLACED;
-                        why = o.why() == null ? notPlaced : o.why() + "; " + notPlaced;
+                        why = o.why() == null ? "opened, " + notPlaced : o.why() + "; " + notPlaced;
                         placed = false;
                     }
                 } else if (dryRun) {
