@@ -1,6 +1,7 @@
 /* Reports its own fd table, as COMMAND of a restore sees it, then optionally waits to be killed.
  * usage: fdreport OUT [wait [perpid]]   (perpid: write OUT.PID, for several COMMANDs at once)
- * One line per fd: fd=N cloexec=0|1 pos=P flags=OCTAL path=LINK; then env=FLEETCKPT_CLOEXEC_FDS.
+ * One line per fd: fd=N cloexec=0|1 pos=P flags=OCTAL path=LINK; then env=FLEETCKPT_CLOEXEC_FDS
+ * and nofile=SOFT (its RLIMIT_NOFILE soft limit; -1 for unlimited).
  * The table is listed before anything else is opened, so the report shows exactly what exec gave. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
@@ -51,6 +53,9 @@ int main(int argc, char **argv) {
     }
     const char *env = getenv("FLEETCKPT_CLOEXEC_FDS");
     n += snprintf(out + n, cap - n, "env=%s\n", env ? env : "");
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    n += snprintf(out + n, cap - n, "nofile=%lld\n", rl.rlim_cur == RLIM_INFINITY ? -1LL : (long long) rl.rlim_cur);
     char dst[4200], tmp[4300];
     if (argc > 3) snprintf(dst, sizeof dst, "%s.%d", argv[1], (int) getpid());
     else snprintf(dst, sizeof dst, "%s", argv[1]);

@@ -114,6 +114,30 @@ class AggregatorCoreTest {
     }
 
     @Test
+    void anUnreadableManifestInTheStoreIsLeftAloneAndStopsNoOtherCheckpoint() throws IOException {
+        Path bad = new FileSystemImageStore(dir).manifestFile("ck-bad");
+        Files.createDirectories(bad.getParent());
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(bad.toFile(), "rw")) {
+            raf.setLength(1L << 30); // over the bound: damaged, or not written by an aggregator
+        }
+        AggregatorCore core = core(dir);
+        core.onControl(0, 0, null, StreamMessages.request("ck-bad", FAR, "host-0"));
+        core.onControl(0, 1, null, StreamMessages.request("ck-ok", FAR, "host-0"));
+        List<Msg> badStream = StreamMessages.publish("ck-bad", "host-0", "run-1", SimulatedHost.image(0, 2, 10));
+        feed(core, badStream, 0);
+        feed(core, StreamMessages.publish("ck-ok", "host-0", "run-1", SimulatedHost.image(1, 2, 10)), 100);
+        core.flush();
+
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        assertEquals(CheckpointStatus.STORED, store.readManifest("ck-ok").orElseThrow().status(), "the other checkpoint goes on");
+        assertEquals(1L << 30, Files.size(bad), "the unreadable manifest is not overwritten");
+        try (Stream<Path> blobs = Files.walk(dir.resolve("blobs"))) {
+            assertEquals(2, blobs.filter(Files::isRegularFile).count(),
+                    "ck-bad's image is stored too (and its digest logged), though no manifest can list it");
+        }
+    }
+
+    @Test
     void corruptChunkGoesToTheDlqWithItsOriginalBytesAndFailsOnlyItsHost() throws IOException {
         Map<String, List<Msg>> hosts = threeHosts("ck-2");
         List<Msg> b = new ArrayList<>(hosts.get("host-1"));

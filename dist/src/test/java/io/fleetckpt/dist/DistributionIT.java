@@ -5,7 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fleetckpt.format.ImageWriter;
+import io.fleetckpt.format.model.FdEntry;
+import io.fleetckpt.format.model.FdType;
+import io.fleetckpt.format.model.Image;
+import io.fleetckpt.format.model.ImageHeader;
+import io.fleetckpt.format.model.OpenFile;
+import io.fleetckpt.format.model.RawBytes;
+import io.fleetckpt.format.model.Task;
+import io.fleetckpt.format.model.TaskInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -54,6 +64,23 @@ class DistributionIT {
         assertEquals(0, version.exitCode(), version.output());
         assertEquals("fleetckpt " + System.getProperty("fleetckpt.version", "0.1.0-SNAPSHOT"), version.output().strip(),
                 "the jar's manifest carries the version (it said 'fleetckpt dev')");
+    }
+
+    @Test
+    void theLauncherHandsRestoreTheCallersSoftFdLimit(@TempDir Path dir) throws Exception {
+        Tools.Result unpacked = Tools.run(dir, List.of("tar", "-xzf", tarball().toString()));
+        assertEquals(0, unpacked.exitCode(), unpacked.output());
+        Path image = dir.resolve("one.img");
+        ImageHeader h = new ImageHeader(6, 18, 0, ImageHeader.REV, 0, ImageHeader.FLAGS_CKPT,
+                RawBytes.ofUtf8("6.18"), RawBytes.ofUtf8("#1"), RawBytes.ofUtf8("x86_64"));
+        Files.write(image, ImageWriter.toBytes(Image.of(h,
+                List.of(new Task(new TaskInfo(7, 7, 1, RawBytes.ofUtf8("t7"), 0, 0, 0, 0), 0, List.of(new FdEntry(3, false, 1)))),
+                Map.of(1, new OpenFile(1, FdType.FILE, 1, 0, 0, 0, RawBytes.ofUtf8("/etc/hostname"))))));
+        // the JVM raises its own soft limit at start; only the launcher still sees the caller's
+        Tools.Result r = Tools.run(dir, List.of("sh", "-c", "ulimit -S -n 777 && exec \"$0\" restore \"$1\" --dry-run",
+                dir.resolve(BASE + "bin/fleetckpt").toString(), image.toString()));
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("task 7 (t7), fd limit 777"), r.output());
     }
 
     @Test

@@ -24,9 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitoringAssetsTest {
     private static final String DASHBOARD = "ops/grafana/fleetckpt-dashboard.json";
 
-    /** The fleetckpt series families a live registry exposes, with histogram suffixes folded. */
+    /**
+     * The fleetckpt series families the live registries expose, with histogram suffixes folded:
+     * local's, which holds both the agent's and the aggregator's meters (each of those roles
+     * serves only its own; the dashboard and alerts query both).
+     */
     static Set<String> publishedFamilies() {
-        try (FleetMetrics m = new FleetMetrics("agent")) {
+        try (FleetMetrics m = new FleetMetrics("local")) {
             m.checkpointFailed(Thread.State.NEW); // labelled counters appear once used
             m.dlqMessage("probe");
             Set<String> names = new TreeSet<>();
@@ -56,9 +60,9 @@ class MonitoringAssetsTest {
         assertEquals(List.of(), withoutPanel);
     }
 
-    /** Every series name (labels dropped, suffixes kept) a live registry exposes. */
+    /** Every series name (labels dropped, suffixes kept) the live registries expose (local's: both roles'). */
     static Set<String> publishedSeries() {
-        try (FleetMetrics m = new FleetMetrics("aggregator")) {
+        try (FleetMetrics m = new FleetMetrics("local")) {
             m.checkpointFailed(Thread.State.NEW);
             m.dlqMessage("probe");
             Set<String> names = new TreeSet<>();

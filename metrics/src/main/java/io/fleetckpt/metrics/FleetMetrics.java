@@ -60,6 +60,36 @@ public final class FleetMetrics implements AutoCloseable {
     /** How one capture (one freeze-scan-thaw of the selected tasks) ended. */
     public enum CaptureOutcome { OK, PARTIAL, FAILED }
 
+    /**
+     * Which meters a process exposes: an agent's endpoint shows the capture and send meters, an
+     * aggregator's the store, stream, DLQ and lag meters; {@code local} runs both in one JVM and
+     * shows both. A role's endpoint never lists the other role's meters at zero, which would read
+     * as "this aggregator sent no chunks" rather than "aggregators do not send chunks".
+     */
+    public enum Role {
+        AGENT(true, false), AGGREGATOR(false, true), LOCAL(true, true);
+
+        final boolean agent;
+        final boolean aggregator;
+
+        Role(boolean agent, boolean aggregator) {
+            this.agent = agent;
+            this.aggregator = aggregator;
+        }
+
+        /** agent, aggregator or local */
+        public static Role of(String name) {
+            for (Role r : values()) if (r.tag().equals(name)) return r;
+            throw new IllegalArgumentException("unknown metrics role '" + name + "' (agent, aggregator or local)");
+        }
+
+        /** The value of the {@value #TAG_ROLE} tag on every meter. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Role role;
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics;
     private final Timer frozenWindow;
@@ -70,10 +100,16 @@ public final class FleetMetrics implements AutoCloseable {
     private volatile DoubleSupplier streamsInFlight = () -> 0;
     private volatile DoubleSupplier consumerLag = () -> 0;
 
-    /** @param role agent, aggregator or local: a common tag so one dashboard can tell them apart */
+    /** @param role agent, aggregator or local: see {@link Role} */
     public FleetMetrics(String role) {
+        this(Role.of(role));
+    }
+
+    public FleetMetrics(Role role) {
+        this.role = role;
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags(TAG_ROLE, tagValue(role));
+        // the tag also lets one dashboard tell the processes apart
+        registry.config().commonTags(TAG_ROLE, role.tag());
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -83,24 +119,39 @@ public final class FleetMetrics implements AutoCloseable {
         gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
 
-        frozenWindow = Timer.builder(FROZEN_WINDOW)
-                .description("Time the selected tasks stayed frozen during one capture")
-                // fixed buckets: few series, and histogram_quantile can aggregate them across hosts
-                // (client-side percentiles cannot be, and the Prometheus registry drops them next to buckets)
-                .serviceLevelObjectives(FROZEN_WINDOW_BUCKETS)
-                .register(registry);
-        fdsCaptured = Counter.builder(FDS_CAPTURED).description("File descriptors captured").register(registry);
-        chunksSent = Counter.builder(CHUNKS_SENT).description("Record chunks acknowledged by Kafka").register(registry);
-        chunksFailed = Counter.builder(CHUNKS_FAILED).description("Record chunks whose send failed").register(registry);
-        imagesStored = Counter.builder(IMAGES_STORED).description("Host images written to the store").register(registry);
-        for (CaptureOutcome o : CaptureOutcome.values()) captureCounter(o); // zero series exist before the first capture
-        Gauge.builder(STREAMS_IN_FLIGHT, this, m -> m.streamsInFlight.getAsDouble())
-                .description("Host streams being reassembled (started, not yet complete or expired)")
-                .register(registry);
-        Gauge.builder(CONSUMER_LAG, this, m -> m.consumerLag.getAsDouble())
-                .description("Records the aggregator's consumer is behind the log end, summed over partitions")
-                .baseUnit("records")
-                .register(registry);
+        if (role.agent) {
+            frozenWindow = Timer.builder(FROZEN_WINDOW)
+                    .description("Time the selected tasks stayed frozen during one capture")
+                    // fixed buckets: few series, and histogram_quantile can aggregate them across hosts
+                    // (client-side percentiles cannot be, and the Prometheus registry drops them next to buckets)
+                    .serviceLevelObjectives(FROZEN_WINDOW_BUCKETS)
+                    .register(registry);
+            fdsCaptured = Counter.builder(FDS_CAPTURED).description("File descriptors captured").register(registry);
+            chunksSent = Counter.builder(CHUNKS_SENT).description("Record chunks acknowledged by Kafka").register(registry);
+            chunksFailed = Counter.builder(CHUNKS_FAILED).description("Record chunks whose send failed").register(registry);
+            for (CaptureOutcome o : CaptureOutcome.values()) captureCounter(o); // zero series exist before the first capture
+        } else {
+            frozenWindow = null;
+            fdsCaptured = null;
+            chunksSent = null;
+            chunksFailed = null;
+        }
+        if (role.aggregator) {
+            imagesStored = Counter.builder(IMAGES_STORED).description("Host images written to the store").register(registry);
+            Gauge.builder(STREAMS_IN_FLIGHT, this, m -> m.streamsInFlight.getAsDouble())
+                    .description("Host streams being reassembled (started, not yet complete or expired)")
+                    .register(registry);
+            Gauge.builder(CONSUMER_LAG, this, m -> m.consumerLag.getAsDouble())
+                    .description("Records the aggregator's consumer is behind the log end, summed over partitions")
+                    .baseUnit("records")
+                    .register(registry);
+        } else {
+            imagesStored = null;
+        }
+    }
+
+    public Role role() {
+        return role;
     }
 
     public PrometheusMeterRegistry registry() {
@@ -115,26 +166,32 @@ public final class FleetMetrics implements AutoCloseable {
     // ---- agent ----
 
     public void capture(CaptureOutcome outcome) {
+        agentOnly(CAPTURES);
         captureCounter(outcome).increment();
     }
 
     public void frozenWindow(Duration frozen) {
+        agentOnly(FROZEN_WINDOW);
         frozenWindow.record(frozen);
     }
 
     public void frozenWindowNanos(long nanos) {
+        agentOnly(FROZEN_WINDOW);
         frozenWindow.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void fdsCaptured(long count) {
+        agentOnly(FDS_CAPTURED);
         if (count > 0) fdsCaptured.increment(count);
     }
 
     public void chunkSent() {
+        agentOnly(CHUNKS_SENT);
         chunksSent.increment();
     }
 
     public void chunkFailed() {
+        agentOnly(CHUNKS_FAILED);
         chunksFailed.increment();
     }
 
@@ -142,25 +199,30 @@ public final class FleetMetrics implements AutoCloseable {
 
     /** Binds the streams-in-flight gauge to its owner's live count; the last binding wins. */
     public void bindStreamsInFlight(DoubleSupplier source) {
+        aggregatorOnly(STREAMS_IN_FLIGHT);
         streamsInFlight = Objects.requireNonNull(source);
     }
 
     /** Binds the consumer-lag gauge, e.g. to {@link ConsumerLag#of}; the last binding wins. */
     public void bindConsumerLag(DoubleSupplier source) {
+        aggregatorOnly(CONSUMER_LAG);
         consumerLag = Objects.requireNonNull(source);
     }
 
     public void imageStored() {
+        aggregatorOnly(IMAGES_STORED);
         imagesStored.increment();
     }
 
     /** @param status the checkpoint's final status (an enum, so the series stay few) */
     public void checkpointFailed(Enum<?> status) {
+        aggregatorOnly(CHECKPOINTS_FAILED);
         checkpointsFailedCounter(status.name()).increment();
     }
 
     /** @param reason a short code from a fixed set (e.g. bad_header, oversize); others count as "other" */
     public void dlqMessage(String reason) {
+        aggregatorOnly(DLQ_MESSAGES);
         dlqCounter(reason).increment();
     }
 
@@ -170,12 +232,25 @@ public final class FleetMetrics implements AutoCloseable {
      * data" and rate()/increase() alerts have nothing to evaluate.
      */
     public void declareCheckpointStatuses(Iterable<? extends Enum<?>> statuses) {
+        aggregatorOnly(CHECKPOINTS_FAILED);
         for (Enum<?> s : statuses) checkpointsFailedCounter(s.name());
     }
 
     /** As {@link #declareCheckpointStatuses}, for the dead-letter reason codes. */
     public void declareDlqReasons(Iterable<String> reasons) {
+        aggregatorOnly(DLQ_MESSAGES);
         for (String r : reasons) dlqCounter(r);
+    }
+
+    /** Counting a meter the role does not expose is a wiring mistake: say so rather than count into nothing. */
+    private void agentOnly(String meter) {
+        if (!role.agent) throw new IllegalStateException(meter + " is an agent meter; this registry is the " + role.tag() + "'s");
+    }
+
+    private void aggregatorOnly(String meter) {
+        if (!role.aggregator) {
+            throw new IllegalStateException(meter + " is an aggregator meter; this registry is the " + role.tag() + "'s");
+        }
     }
 
     private Counter checkpointsFailedCounter(String status) {

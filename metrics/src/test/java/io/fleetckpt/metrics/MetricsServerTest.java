@@ -1,6 +1,7 @@
 package io.fleetckpt.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,26 +73,60 @@ class MetricsServerTest {
 
     @Test
     void aggregatorMetricsIncludingGaugesAreScraped() throws Exception {
-        metrics.imageStored();
-        metrics.imageStored();
-        metrics.checkpointFailed(Status.PARTIAL);
-        metrics.dlqMessage("bad_header");
-        metrics.dlqMessage("Not A Code!");
-        int[] streams = {3};
-        metrics.bindStreamsInFlight(() -> streams[0]);
-        metrics.bindConsumerLag(() -> 42);
+        try (FleetMetrics agg = new FleetMetrics("aggregator"); MetricsServer s = MetricsServer.start("127.0.0.1", 0, agg, health)) {
+            agg.imageStored();
+            agg.imageStored();
+            agg.checkpointFailed(Status.PARTIAL);
+            agg.dlqMessage("bad_header");
+            agg.dlqMessage("Not A Code!");
+            int[] streams = {3};
+            agg.bindStreamsInFlight(() -> streams[0]);
+            agg.bindConsumerLag(() -> 42);
 
-        String body = Scrape.get(server.port(), "/metrics").body();
-        assertEquals(2.0, Scrape.sample(body, "fleetckpt_images_stored_total{role=\"agent\"}").orElseThrow());
-        assertEquals(1.0, Scrape.sample(body, "fleetckpt_checkpoints_failed_total{role=\"agent\",status=\"partial\"}").orElseThrow());
-        assertEquals(1.0, Scrape.sample(body, "fleetckpt_dlq_messages_total{reason=\"bad_header\",role=\"agent\"}").orElseThrow());
-        assertEquals(1.0, Scrape.sample(body, "fleetckpt_dlq_messages_total{reason=\"other\",role=\"agent\"}").orElseThrow());
-        assertEquals(3.0, Scrape.sample(body, "fleetckpt_streams_in_flight{role=\"agent\"}").orElseThrow());
-        assertEquals(42.0, Scrape.sample(body, "fleetckpt_consumer_lag_records{role=\"agent\"}").orElseThrow());
+            String body = Scrape.get(s.port(), "/metrics").body();
+            assertEquals(2.0, Scrape.sample(body, "fleetckpt_images_stored_total{role=\"aggregator\"}").orElseThrow());
+            assertEquals(1.0, Scrape.sample(body, "fleetckpt_checkpoints_failed_total{role=\"aggregator\",status=\"partial\"}").orElseThrow());
+            assertEquals(1.0, Scrape.sample(body, "fleetckpt_dlq_messages_total{reason=\"bad_header\",role=\"aggregator\"}").orElseThrow());
+            assertEquals(1.0, Scrape.sample(body, "fleetckpt_dlq_messages_total{reason=\"other\",role=\"aggregator\"}").orElseThrow());
+            assertEquals(3.0, Scrape.sample(body, "fleetckpt_streams_in_flight{role=\"aggregator\"}").orElseThrow());
+            assertEquals(42.0, Scrape.sample(body, "fleetckpt_consumer_lag_records{role=\"aggregator\"}").orElseThrow());
 
-        streams[0] = 0; // the gauge reads the live value on every scrape
-        body = Scrape.get(server.port(), "/metrics").body();
-        assertEquals(0.0, Scrape.sample(body, "fleetckpt_streams_in_flight{role=\"agent\"}").orElseThrow());
+            streams[0] = 0; // the gauge reads the live value on every scrape
+            body = Scrape.get(s.port(), "/metrics").body();
+            assertEquals(0.0, Scrape.sample(body, "fleetckpt_streams_in_flight{role=\"aggregator\"}").orElseThrow());
+        }
+    }
+
+    @Test
+    void eachRoleServesItsOwnMetersAndTheJvmsLocalServesBoth() throws Exception {
+        Set<String> agentOnly = Set.of("fleetckpt_captures_total", "fleetckpt_frozen_window_seconds_count",
+                "fleetckpt_fds_captured_total", "fleetckpt_chunks_sent_total", "fleetckpt_chunks_failed_total");
+        Set<String> aggregatorOnly = Set.of("fleetckpt_images_stored_total", "fleetckpt_streams_in_flight",
+                "fleetckpt_consumer_lag_records", "fleetckpt_checkpoints_failed_total", "fleetckpt_dlq_messages_total");
+        for (String role : List.of("agent", "aggregator", "local")) {
+            try (FleetMetrics m = new FleetMetrics(role); MetricsServer s = MetricsServer.start("127.0.0.1", 0, m, health)) {
+                if (!role.equals("agent")) {
+                    // labelled series appear once declared, as the aggregator's sinks do at start
+                    m.declareCheckpointStatuses(List.of(Status.PARTIAL));
+                    m.declareDlqReasons(List.of("bad_header"));
+                }
+                Set<String> names = new TreeSet<>();
+                for (String line : Scrape.get(s.port(), "/metrics").body().split("\n")) {
+                    if (!line.startsWith("#") && !line.isBlank()) names.add(line.split("[{ ]")[0]);
+                }
+                boolean agent = !role.equals("aggregator");
+                boolean aggregator = !role.equals("agent");
+                for (String n : agentOnly) assertEquals(agent, names.contains(n), role + " serves " + n + ": " + names);
+                for (String n : aggregatorOnly) assertEquals(aggregator, names.contains(n), role + " serves " + n + ": " + names);
+                assertTrue(names.contains("jvm_memory_used_bytes") && names.contains("process_files_open_files"), role + ": " + names);
+            }
+        }
+        try (FleetMetrics agg = new FleetMetrics("aggregator")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, agg::chunkSent);
+            assertEquals("fleetckpt.chunks.sent is an agent meter; this registry is the aggregator's", e.getMessage());
+        }
+        assertThrows(IllegalStateException.class, () -> metrics.imageStored(), "and the other way round");
+        assertThrows(IllegalArgumentException.class, () -> new FleetMetrics("bogus"));
     }
 
     @Test

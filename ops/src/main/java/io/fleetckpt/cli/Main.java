@@ -46,6 +46,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the ErrorHandler: an Error would end as a stack trace
+            System.err.println("fleetckpt: error: out of memory (the heap's maximum is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): raise it with FLEETCKPT_JAVA_OPTS=-Xmx...");
+            code = ErrorHandler.EXIT_FAILURE;
+        }
+        System.exit(code);
     }
 }

@@ -13,6 +13,7 @@ import io.fleetckpt.restore.report.ReportWriter;
 import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.spawn.BundledPreload;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.spawn.LoadableLibrary;
 import io.fleetckpt.restore.spawn.SpawnedTask;
 import io.fleetckpt.store.FileSystemImageStore;
 import picocli.CommandLine;
@@ -34,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "restore", mixinStandardHelpOptions = true,
         synopsisHeading = "Usage: ",
         customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
-                + " [--unrestorable skip|devnull|fail] [--cloexec-preload auto|none|LIB] [--dry-run] [--json] -- COMMAND [ARGS...]",
+                + " [--unrestorable skip|devnull|fail] [--cloexec-preload auto|none|LIB] [--fd-limit N] [--dry-run] [--json]"
+                + " -- COMMAND [ARGS...]",
         header = "Re-creates the fd table of a task of an image (a file, or from the store) and runs COMMAND with it.",
         description = {"",
                 "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
@@ -49,9 +51,12 @@ import java.util.concurrent.Callable;
                 "The image is untrusted: it is validated whole before anything is opened.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every fd restored exactly (or a dry run)",
-                "1:partial: some fd is a placeholder, skipped, failed or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it",
-                "2:usage error, bad or hostile image, unreadable store, or COMMAND could not start"})
+                "1:partial: some fd is a placeholder, skipped, failed, unplaced or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it, or a later task's COMMAND could not start",
+                "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)"})
 final class RestoreCommand implements Callable<Integer> {
+    /** Set by the launchers to the caller's `ulimit -Sn` (the JVM raises its own at start). */
+    static final String FD_LIMIT_ENV = "FLEETCKPT_FD_LIMIT";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -88,6 +93,13 @@ final class RestoreCommand implements Callable<Integer> {
                     + " library file (built from restore/src/main/c). Only COMMANDs that have such fds get LD_PRELOAD.")
     String cloexecPreload;
 
+    @Option(names = "--fd-limit", paramLabel = "N|unlimited",
+            description = "soft RLIMIT_NOFILE for COMMAND, raised where the restored table needs more (to its highest fd + "
+                    + (Restorer.FD_LIMIT_HEADROOM + 1) + "), never above the hard limit. Default: the caller's soft limit,"
+                    + " which the fleetckpt launcher passes as FLEETCKPT_FD_LIMIT (without it, the restorer's own, raised"
+                    + " to the hard limit by the JVM).")
+    String fdLimit;
+
     @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
     boolean dryRun;
 
@@ -123,10 +135,14 @@ final class RestoreCommand implements Callable<Integer> {
         Path preload = preloadLibrary(cl);
         List<byte[]> argv = new ArrayList<>();
         for (String a : command) argv.add(a.getBytes(StandardCharsets.UTF_8));
+        long callerFdLimit = fdLimit(cl);
+        // the launcher's report of the caller's limit is consumed here, not passed on to COMMAND
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove(FD_LIMIT_ENV);
         RestoreOutcome o;
         try {
-            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, System.getenv(),
-                    preload));
+            o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, env,
+                    preload, callerFdLimit));
         } catch (PlanException e) {
             cl.getErr().println("fleetckpt restore: refused: " + e.getMessage());
             return RestoreReport.EXIT_BAD;
@@ -141,19 +157,43 @@ final class RestoreCommand implements Callable<Integer> {
         return o.report().exitCode();
     }
 
+    /** The caller's soft fd limit, or 0 when not known. */
+    private long fdLimit(CommandLine cl) {
+        if (fdLimit == null) return 0;
+        if (fdLimit.equals("unlimited")) return Long.MAX_VALUE;
+        try {
+            long n = Long.parseLong(fdLimit);
+            if (n > 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(cl, "--fd-limit (or " + FD_LIMIT_ENV + "): '" + fdLimit
+                + "' is not a positive number or 'unlimited'");
+    }
+
     /** The library to preload into COMMANDs, or null for none. */
     private Path preloadLibrary(CommandLine cl) throws IOException {
         switch (cloexecPreload) {
             case "none":
                 return null;
             case "auto":
-                // a dry run spawns nothing: it only reports whether a library would be used
-                if (dryRun) return BundledPreload.available() ? Path.of("bundled") : null;
-                return BundledPreload.install(BundledPreload.defaultCacheDir(System.getenv())).orElse(null);
-            default:
-                Path lib = Path.of(cloexecPreload);
-                if (!Files.isRegularFile(lib)) throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + lib);
+                // a dry run installs nothing: where the library would go is enough to judge it
+                // (the restorer turns a library the loader would skip into a note and 'deferred')
+                Path cache = BundledPreload.defaultCacheDir(System.getenv());
+                Path lib = dryRun ? (BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null)
+                        : BundledPreload.install(cache).orElse(null);
+                if (lib != null && LoadableLibrary.problem(lib) != null) {
+                    cl.getErr().println("fleetckpt restore: hint: the preload library's cache directory " + cache
+                            + " is on a noexec mount; set XDG_CACHE_HOME to a directory that allows exec");
+                }
                 return lib;
+            default:
+                Path given = Path.of(cloexecPreload);
+                if (!Files.isRegularFile(given)) throw new CommandLine.ParameterException(cl, "--cloexec-preload: no library at " + given);
+                // asked for by name: a library the loader would skip is the caller's mistake, not a partial restore
+                String problem = LoadableLibrary.problem(given);
+                if (problem != null) throw new CommandLine.ParameterException(cl, "--cloexec-preload: " + problem);
+                return given;
         }
     }
 

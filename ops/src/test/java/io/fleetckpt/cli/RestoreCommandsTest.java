@@ -170,6 +170,23 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void commandGetsTheSoftFdLimitTheLauncherReportsForTheCaller() throws Exception {
+        Path file = Files.write(tmp.resolve("file.img"), ImageWriter.toBytes(sample()));
+        Path report = tmp.resolve("report");
+        CliRun r = CliRun.withEnv(java.util.Map.of("FLEETCKPT_FD_LIMIT", "700"), "restore", file.toString(), "--json",
+                "--", CPrograms.get("fdreport").toString(), report.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals(700, ReportedTable.parse(CPrograms.awaitFile(report)).nofileSoft(), "the caller's, not the JVM's raised limit");
+        assertEquals(700, new ObjectMapper().readTree(r.out()).get("tasks").get(0).get("fdLimit").asLong(), r.out());
+
+        CliRun flag = run("restore", file.toString(), "--fd-limit", "600", "--dry-run");
+        assertTrue(flag.out().contains("task 100 (t100), fd limit 600"), flag.out());
+        CliRun bad = run("restore", file.toString(), "--fd-limit", "lots", "--dry-run");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--fd-limit (or FLEETCKPT_FD_LIMIT): 'lots' is not a positive number"), bad.err());
+    }
+
+    @Test
     void aStoreFromTheEnvironmentDoesNotStopARestoreOfAFile() throws Exception {
         Image img = sample();
         StoreFixture.store(tmp.resolve("store"), "ck-4", "web-1", img);

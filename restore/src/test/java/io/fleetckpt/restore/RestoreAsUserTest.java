@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -63,11 +62,7 @@ class RestoreAsUserTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         pb.environment().put("HOME", home.toString());
-        Path stderr = tmp.resolve("stderr");
-        Process p = pb.redirectError(stderr.toFile()).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out + Files.readString(stderr));
+        String out = RestoreMain.runChild(pb, tmp.resolve("stderr"));
 
         JsonNode r = new ObjectMapper().readTree(out);
         assertNull(r.get("error").textValue(), out);

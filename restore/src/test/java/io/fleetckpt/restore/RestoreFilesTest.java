@@ -8,6 +8,8 @@ import io.fleetckpt.restore.report.FdReport;
 import io.fleetckpt.restore.report.FdStatus;
 import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
+import io.fleetckpt.restore.sys.Sys;
+import io.fleetckpt.restore.testing.ArgumentSpace;
 import io.fleetckpt.restore.testing.CPrograms;
 import io.fleetckpt.restore.testing.Images;
 import io.fleetckpt.restore.testing.ReportedTable;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Restores of hand-built images against real files: relocation, escapes, changed files, policies. */
 class RestoreFilesTest {
@@ -164,7 +167,94 @@ class RestoreFilesTest {
         assertFalse(Files.exists(tmp.resolve("r")));
         assertFalse(o.report().commandRun());
         assertEquals(FdStatus.FAILED, fd(o.report(), 4).status());
+        // fd 3 was opened fine, but no COMMAND ever got it: it must not be reported as restored
+        assertEquals(FdStatus.UNPLACED, fd(o.report(), 3).status());
+        assertTrue(fd(o.report(), 3).why().contains("--unrestorable fail ran no COMMAND"), fd(o.report(), 3).why());
+        assertEquals(0, o.report().count(FdStatus.RESTORED));
         assertEquals(1, o.report().exitCode());
+    }
+
+    @Test
+    void failPolicyStoppedByAWarningKeepsTheWarningAndPlacesNothing() throws Exception {
+        Files.write(tmp.resolve("short"), new byte[4]);
+        Image image = Images.task(49).fd(3, FdType.FILE, tmp.resolve("short").toString(), 0, 10)
+                .fd(4, FdType.FILE, io.fleetckpt.format.model.RawBytes.ofUtf8("/proc/version"), 0, 0, true).build();
+        RestoreReport r = run(image, null, UnrestorablePolicy.FAIL, false, tmp.resolve("r")).report();
+        assertFalse(Files.exists(tmp.resolve("r")), "no COMMAND ran");
+        assertEquals(FdStatus.UNPLACED, fd(r, 3).status());
+        assertTrue(fd(r, 3).warnings().get(0).contains("shorter than the saved position 10"), fd(r, 3).warnings().toString());
+        assertEquals(FdStatus.UNPLACED, fd(r, 4).status());
+        assertEquals("n/a", fd(r, 4).cloexec(), "saved with close-on-exec, but never placed");
+        assertEquals(1, r.exitCode());
+    }
+
+    @Test
+    void aCommandThatCannotStartLeavesEveryFdUnplacedAndExitsTwo() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        Image image = Images.task(50).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2).build();
+        List<byte[]> cmd = List.of(tmp.resolve("no-such-command").toString().getBytes(StandardCharsets.UTF_8));
+        RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, List.of(), false, null, UnrestorablePolicy.SKIP,
+                false, cmd, Map.of()));
+        assertTrue(o.spawned().isEmpty());
+        assertTrue(o.report().error().contains("No such file or directory"), o.report().error());
+        assertEquals(FdStatus.UNPLACED, fd(o.report(), 3).status());
+        assertTrue(fd(o.report(), 3).why().contains("its COMMAND could not start"), fd(o.report(), 3).why());
+        assertEquals(2, o.report().exitCode(), "nothing was restored: COMMAND could not start");
+    }
+
+    @Test
+    void aLaterTasksCommandThatCannotStartMakesTheRestorePartial() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        // task 52's 4,000 close-on-exec fds put about 20 KB into its FLEETCKPT_CLOEXEC_FDS; with an
+        // environment that fills the kernel's argument space to within 8 KB, task 51's COMMAND starts
+        // and task 52's fails with E2BIG: a real exec failure for the second COMMAND only
+        Images b = Images.task(51).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2).and(52, 51).share(3, 1, false);
+        for (int fd = 1000; fd < 5000; fd++) b.share(fd, 1, true);
+        assumeTrue(Sys.nofileLimit()[1] > 6000, "needs an fd limit above 6000");
+        Path out = tmp.resolve("out");
+        List<byte[]> cmd = List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
+                out.toString().getBytes(StandardCharsets.UTF_8));
+        RestoreOutcome o = new Restorer().restore(new RestoreRequest(b.build(), List.of(51, 52), false, null,
+                UnrestorablePolicy.SKIP, false, cmd, ArgumentSpace.fillingAllBut(8192, cmd)));
+        for (var s : o.spawned()) FdTableSpawner.waitFor(s.pid());
+        RestoreReport r = o.report();
+        assertEquals(1, o.spawned().size(), "task 51's COMMAND ran");
+        assertTrue(Files.exists(out));
+        assertTrue(r.error().startsWith("pid 52: ") && r.error().contains("Argument list too long"), r.error());
+        assertEquals(FdStatus.RESTORED, r.tasks().get(0).fds().get(0).status());
+        assertEquals(0, r.tasks().get(1).pid());
+        for (FdReport f : r.tasks().get(1).fds()) {
+            assertEquals(FdStatus.UNPLACED, f.status(), "fd " + f.fd());
+            assertEquals(f.savedCloexec() ? "n/a" : "none", f.cloexec(), "fd " + f.fd());
+        }
+        assertTrue(r.tasks().get(1).fds().get(0).why().contains("its COMMAND could not start"), r.tasks().get(1).fds().get(0).why());
+        assertEquals(1, r.exitCode(), "one COMMAND runs with its table, the other does not: partial");
+    }
+
+    @Test
+    void commandGetsTheCallersSoftFdLimitRaisedOnlyAsFarAsItsTableNeeds() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        long[] restorer = Sys.nofileLimit();
+        assumeTrue(restorer[1] > 5100, "needs a hard fd limit above 5100");
+        Image small = Images.task(53).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 1).build();
+        Image high = Images.task(54).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 1).share(5000, 1, false).build();
+        long[] got = new long[3];
+        Image[] images = {small, high, small};
+        long[] caller = {512, 512, 0};
+        for (int i = 0; i < 3; i++) {
+            Path out = tmp.resolve("out" + i);
+            List<byte[]> cmd = List.of(CPrograms.get("fdreport").toString().getBytes(StandardCharsets.UTF_8),
+                    out.toString().getBytes(StandardCharsets.UTF_8));
+            RestoreOutcome o = new Restorer().restore(new RestoreRequest(images[i], List.of(), false, null,
+                    UnrestorablePolicy.SKIP, false, cmd, Map.of(), null, caller[i]));
+            for (var t : o.spawned()) FdTableSpawner.waitFor(t.pid());
+            got[i] = ReportedTable.parse(Files.readString(out)).nofileSoft();
+            assertEquals(got[i], o.report().tasks().get(0).fdLimit(), "the report states what COMMAND got");
+        }
+        assertEquals(512, got[0], "the caller's soft limit, not the restorer's raised " + restorer[0]);
+        assertEquals(5000 + 1 + Restorer.FD_LIMIT_HEADROOM, got[1], "fd 5000 needs more: raised that far, with room to open files");
+        assertEquals(Sys.nofileLimit()[0], got[2], "caller's limit unknown: the restorer's own");
+        assertEquals(restorer[0], Sys.nofileLimit()[0], "the restorer's own limit is back as it was");
     }
 
     @Test

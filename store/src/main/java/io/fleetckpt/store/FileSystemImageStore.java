@@ -172,17 +172,12 @@ public final class FileSystemImageStore implements ImageStore {
     @Override
     public Optional<CheckpointManifest> readManifest(String checkpointId) throws IOException {
         Path file = manifestFile(checkpointId);
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > ManifestJson.MAX_MANIFEST_BYTES) {
-                throw new StoreException(file + ": manifest of " + size + " bytes exceeds " + ManifestJson.MAX_MANIFEST_BYTES);
-            }
-            bytes = Files.readAllBytes(file);
+        CheckpointManifest m;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            m = ManifestJson.read(new java.io.BufferedInputStream(Channels.newInputStream(ch), 1 << 16), ch.size(), file.toString());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        CheckpointManifest m = ManifestJson.fromBytes(bytes, file.toString());
         if (!m.checkpointId().equals(checkpointId)) {
             throw new StoreException(file + ": manifest names checkpoint " + m.checkpointId()
                     + ", expected " + checkpointId);

@@ -15,8 +15,18 @@ public record ImageEntry(String sha256, long sizeBytes, String path,
                          int taskCount, long fdCount, long openFileCount,
                          long capturedAtMs, boolean frozen, long frozenWindowUs,
                          String agentRunId, String partialReason) {
+    /**
+     * The largest image a manifest may list: twice the aggregator's default bound on one host
+     * stream (512 MiB), and some 8 million fds. A manifest claiming more is damaged or hostile.
+     */
+    public static final long MAX_IMAGE_BYTES = 1L << 30;
+
     public ImageEntry {
         StoredBlob blob = new StoredBlob(sha256, sizeBytes, path);
+        if (sizeBytes > MAX_IMAGE_BYTES) {
+            throw new IllegalArgumentException("image sha256:" + sha256 + " of " + sizeBytes + " bytes exceeds the bound of "
+                    + MAX_IMAGE_BYTES + " (1 GiB)");
+        }
         if (taskCount < 0 || fdCount < 0 || openFileCount < 0 || frozenWindowUs < 0) {
             throw new IllegalArgumentException("negative count in image entry for blob " + blob.sha256());
         }

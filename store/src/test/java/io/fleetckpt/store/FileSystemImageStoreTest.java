@@ -160,4 +160,32 @@ class FileSystemImageStoreTest {
         StoreException wrongId = assertThrows(StoreException.class, () -> store.readManifest("ckpt-9"));
         assertTrue(wrongId.getMessage().contains("names checkpoint other"), wrongId.getMessage());
     }
+
+    @Test
+    void aManifestOverTheBoundIsRefusedUnreadNamingTheFile() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        Path file = store.manifestFile("ckpt-big");
+        Files.createDirectories(file.getParent());
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(1L << 30); // sparse: what a damaged or hostile store may hold
+        }
+        StoreException e = assertThrows(StoreException.class, () -> store.readManifest("ckpt-big"));
+        assertEquals(file + ": manifest of 1073741824 bytes exceeds the bound of 67108864 (64 MiB, room for 100000 hosts):"
+                + " damaged or not written by fleetckpt", e.getMessage());
+    }
+
+    @Test
+    void aManifestClaimingAnImageOverTheBoundIsRefused() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        Path file = store.manifestFile("ckpt-8");
+        Files.createDirectories(file.getParent());
+        String sha = "ab".repeat(32);
+        Files.writeString(file, "{\"formatVersion\":1,\"checkpointId\":\"ckpt-8\",\"status\":\"STORED\",\"requestedAtMs\":0,"
+                + "\"deadlineMs\":0,\"hosts\":[{\"hostId\":\"h\",\"status\":\"STORED\",\"image\":{\"sha256\":\"" + sha
+                + "\",\"sizeBytes\":1073741825,\"path\":\"blobs/sha256/ab/" + sha + "\",\"taskCount\":1,\"fdCount\":1,"
+                + "\"openFileCount\":1,\"capturedAtMs\":0,\"frozen\":true,\"frozenWindowUs\":0}}]}");
+        StoreException e = assertThrows(StoreException.class, () -> store.readManifest("ckpt-8"));
+        assertTrue(e.getMessage().startsWith(file + ": invalid manifest: image sha256:" + sha + " of 1073741825 bytes exceeds"),
+                e.getMessage());
+    }
 }

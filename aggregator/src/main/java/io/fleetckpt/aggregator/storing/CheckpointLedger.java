@@ -15,6 +15,7 @@ import io.fleetckpt.store.HostEntry;
 import io.fleetckpt.store.HostStatus;
 import io.fleetckpt.store.ImageEntry;
 import io.fleetckpt.store.ImageStore;
+import io.fleetckpt.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,17 @@ public final class CheckpointLedger {
     private final Map<String, CheckpointManifest> finished = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CheckpointManifest> e) {
+            return size() > FINISHED_CACHE;
+        }
+    };
+    /**
+     * Checkpoints whose stored manifest cannot be read (damaged, over the size bound, or too big
+     * for this heap), with why. They are left untouched: overwriting would lose what the file
+     * holds, and failing the whole consumer loop would stop every other checkpoint too.
+     */
+    private final Map<String, String> unreadable = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> e) {
             return size() > FINISHED_CACHE;
         }
     };
@@ -127,7 +139,13 @@ public final class CheckpointLedger {
 
     public void onStored(StreamKey key, ImageEntry image, String location) throws IOException {
         Entry e = entry(key.checkpointId());
-        if (e == null) return;
+        if (e == null) {
+            if (unreadable.containsKey(key.checkpointId())) {
+                LOG.warn("{}: image stored as sha256:{} at {}, but not recorded: the checkpoint's manifest cannot be read",
+                        key, image.sha256(), location);
+            }
+            return;
+        }
         HostEntry h = HostEntry.stored(key.hostId(), image);
         e.manifest = e.manifest.withHost(h);
         dirty.add(key.checkpointId());
@@ -263,11 +281,22 @@ public final class CheckpointLedger {
         return bytes.toByteArray();
     }
 
+
+    /** The checkpoint's open entry, or null when its outcome is final or its manifest unreadable. */
     private Entry entry(String checkpointId) throws IOException {
         Entry e = active.get(checkpointId);
         if (e != null) return e.manifest.status().isFinal() ? null : e;
-        if (finished.containsKey(checkpointId)) return null;
-        Optional<CheckpointManifest> m = store.readManifest(checkpointId);
+        if (finished.containsKey(checkpointId) || unreadable.containsKey(checkpointId)) return null;
+        Optional<CheckpointManifest> m;
+        try {
+            m = store.readManifest(checkpointId);
+        } catch (StoreException bad) {
+            // what the file says is unusable (an I/O failure is not caught: it fails the loop and is retried)
+            unreadable.put(checkpointId, bad.getMessage());
+            LOG.error("checkpoint {}: {}; the manifest is left as it is and the checkpoint's outcomes are not recorded"
+                    + " until a restart reads it", checkpointId, bad.getMessage());
+            return null;
+        }
         if (m.isPresent() && m.get().status().isFinal()) {
             finished.put(checkpointId, m.get());
             return null;

@@ -5,7 +5,8 @@ import io.fleetckpt.format.model.Image;
 import io.fleetckpt.store.ImageStore;
 import io.fleetckpt.store.Sha256;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +23,6 @@ import java.security.MessageDigest;
  * (temp file in OUTDIR, fsync, atomic rename); on any failure the temp file is removed.
  */
 public final class ImagePuller {
-    /** Images are fd tables: even 100k fds encode to a few MiB. Bounds a manifest that lies. */
-    public static final long MAX_IMAGE_BYTES = 1L << 30;
     private static final int CHUNK = 1 << 16;
 
     private final ImageStore store;
@@ -40,8 +39,15 @@ public final class ImagePuller {
         Path tmp = Files.createTempFile(outDir, "." + fileName(ref) + ".", ".part");
         boolean done = false;
         try {
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                copyVerified(ref, out, progress);
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 CheckedBlob in = new CheckedBlob(store, ref)) {
+                byte[] b = new byte[CHUNK];
+                int r;
+                while ((r = in.read(b)) > 0) {
+                    out.write(b, 0, r);
+                    progress.progress(ref, in.count(), ref.image().sizeBytes());
+                }
+                in.verify();
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -58,11 +64,31 @@ public final class ImagePuller {
         }
     }
 
-    /** Reads and decodes one stored image, verified, for restore. */
+    /**
+     * Reads and decodes one stored image, verified, for restore. It is decoded as it is read
+     * rather than copied into memory first (an image may be up to 1 GiB, and the model needs the
+     * heap), and returned only once every byte matched the manifest; bytes that fail to decode are
+     * first checked against the manifest, so altered bytes are reported as such.
+     */
     public Image load(StoredImageRef ref) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(ref.image().sizeBytes(), 1 << 20));
-        copyVerified(ref, buf, ProgressListener.NONE);
-        return ImageReader.readImage(buf.toByteArray());
+        try (CheckedBlob checked = new CheckedBlob(store, ref)) {
+            InputStream in = new BufferedInputStream(checked, CHUNK);
+            Image image;
+            try {
+                image = ImageReader.readImage(in);
+            } catch (OutOfMemoryError e) {
+                throw new PullException(ref.describe() + ": the image of " + ref.image().sizeBytes()
+                        + " bytes does not fit in this JVM's heap (max " + (Runtime.getRuntime().maxMemory() >> 20)
+                        + " MiB): raise -Xmx, e.g. with FLEETCKPT_JAVA_OPTS, or restore a pulled copy with more heap");
+            } catch (IOException e) {
+                in.transferTo(OutputStream.nullOutputStream());
+                checked.verify();
+                throw e;
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+            checked.verify();
+            return image;
+        }
     }
 
     public static String fileName(StoredImageRef ref) {
@@ -70,35 +96,63 @@ public final class ImagePuller {
     }
 
     /**
-     * Our own digest and byte count, not only the store's: the manifest is what the user asked
-     * for, and a blob file replaced by other bytes must not pass because it matches itself.
+     * A blob as the manifest describes it, with our own digest and byte count, not only the
+     * store's: the manifest is what the user asked for, and a blob file replaced by other bytes
+     * must not pass because it matches itself.
      */
-    private void copyVerified(StoredImageRef ref, OutputStream out, ProgressListener progress) throws IOException {
-        long want = ref.image().sizeBytes();
-        if (want > MAX_IMAGE_BYTES) {
-            throw new PullException(ref.describe() + ": manifest size " + want + " exceeds the bound " + MAX_IMAGE_BYTES);
+    private static final class CheckedBlob extends FilterInputStream {
+        private final StoredImageRef ref;
+        private final MessageDigest md = Sha256.newDigest();
+        private long n;
+
+        CheckedBlob(ImageStore store, StoredImageRef ref) throws IOException {
+            super(open(store, ref));
+            this.ref = ref;
         }
-        MessageDigest md = Sha256.newDigest();
-        long n = 0;
-        byte[] b = new byte[CHUNK];
-        try (InputStream in = store.openBlob(ref.image().sha256())) {
-            int r;
-            while ((r = in.read(b)) > 0) {
-                n += r;
-                if (n > want) throw new PullException(ref.describe() + ": more than the " + want + " bytes the manifest lists");
-                md.update(b, 0, r);
-                out.write(b, 0, r);
-                progress.progress(ref, n, want);
+
+        private static InputStream open(ImageStore store, StoredImageRef ref) throws PullException {
+            try {
+                return store.openBlob(ref.image().sha256());
+            } catch (IOException e) {
+                throw new PullException(ref.describe() + ": " + e.getMessage(), e);
             }
-        } catch (PullException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new PullException(ref.describe() + ": " + e.getMessage(), e);
         }
-        String got = java.util.HexFormat.of().formatHex(md.digest());
-        if (n != want || !got.equals(ref.image().sha256())) {
-            throw new PullException(ref.describe() + ": stored bytes do not match the manifest: " + n + " bytes with sha256:"
-                    + got + ", manifest lists " + want + " bytes with sha256:" + ref.image().sha256());
+
+        long count() {
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r;
+            try {
+                r = super.read(b, off, len);
+            } catch (IOException e) {
+                throw new PullException(ref.describe() + ": " + e.getMessage(), e);
+            }
+            if (r > 0) {
+                n += r;
+                if (n > ref.image().sizeBytes()) {
+                    throw new PullException(ref.describe() + ": more than the " + ref.image().sizeBytes() + " bytes the manifest lists");
+                }
+                md.update(b, off, r);
+            }
+            return r;
+        }
+
+        /** Call at the end of the stream: the bytes read are the manifest's, count and digest. */
+        void verify() throws PullException {
+            String got = java.util.HexFormat.of().formatHex(md.digest());
+            if (n != ref.image().sizeBytes() || !got.equals(ref.image().sha256())) {
+                throw new PullException(ref.describe() + ": stored bytes do not match the manifest: " + n + " bytes with sha256:"
+                        + got + ", manifest lists " + ref.image().sizeBytes() + " bytes with sha256:" + ref.image().sha256());
+            }
         }
     }
 }

@@ -9,7 +9,12 @@ public enum FdStatus {
     /** Left closed. */
     SKIPPED,
     /** Could not be restored; left closed. */
-    FAILED;
+    FAILED,
+    /**
+     * Opened (or its placeholder was) and checked, but never handed to a COMMAND: the run stopped
+     * before (--unrestorable fail, or a COMMAND that could not start).
+     */
+    UNPLACED;
 
     /** The word the report uses, in text and JSON alike. */
     @com.fasterxml.jackson.annotation.JsonValue

@@ -19,6 +19,7 @@ public final class ReportWriter {
         top.put("unrestorable", r.policy());
         top.put("commandRun", r.commandRun());
         top.put("error", r.error());
+        top.put("notes", r.notes());
         Map<String, Long> counts = new LinkedHashMap<>();
         for (FdStatus s : FdStatus.values()) counts.put(s.word(), r.count(s));
         counts.put("withWarnings", r.warningCount());
@@ -37,8 +38,10 @@ public final class ReportWriter {
         out.printf("%s%s, root %s, unrestorable=%s%n", r.dryRun() ? "restore plan (dry run, nothing opened)" : "restore",
                 r.commandRun() ? "" : (r.dryRun() ? "" : ", COMMAND not run"), r.root() == null ? "/" : r.root(), r.policy());
         if (r.error() != null) out.println("error: " + r.error());
+        for (String n : r.notes()) out.println("note: " + n);
         for (TaskReport t : r.tasks()) {
-            out.printf("task %d (%s)%s%s%n", t.imagePid(), t.comm(), t.pid() > 0 ? " -> pid " + t.pid() : "",
+            out.printf("task %d (%s)%s, fd limit %d%s%n", t.imagePid(), t.comm(),
+                    t.pid() > 0 ? " -> pid " + t.pid() : r.dryRun() ? "" : ", no COMMAND started", t.fdLimit(),
                     t.sharedTable() ? " [fd table was shared with another task; restored as a private copy]" : "");
             out.printf("  %5s %6s %-11s %-5s %-8s %-34s %10s  %s%n", "FD", "OBJREF", "STATUS", "TYPE", "CLOEXEC", "FLAGS", "POS",
                     "PATH");
@@ -49,9 +52,9 @@ public final class ReportWriter {
                 for (String w : f.warnings()) out.printf("        warning: %s%n", w);
             }
         }
-        out.printf("%d restored, %d placeholder, %d skipped, %d failed, %d with warnings%n",
+        out.printf("%d restored, %d placeholder, %d skipped, %d failed, %d unplaced, %d with warnings%n",
                 r.count(FdStatus.RESTORED), r.count(FdStatus.PLACEHOLDER), r.count(FdStatus.SKIPPED),
-                r.count(FdStatus.FAILED), r.warningCount());
+                r.count(FdStatus.FAILED), r.count(FdStatus.UNPLACED), r.warningCount());
         if (r.tasks().stream().anyMatch(t -> t.fds().stream().anyMatch(f -> "deferred".equals(f.cloexec())))) {
             out.println("cloexec(deferred): close-on-exec cannot survive the exec into COMMAND; those fds are open without it"
                     + " and listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark");

@@ -42,6 +42,8 @@ public final class FdTableSpawner {
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
 
+    private static final Object FD_LIMIT_LOCK = new Object();
+
     private final jnr.ffi.Runtime rt = Libc.RUNTIME;
     private final BitSet allTargets;
     private final String cloexecPreload;
@@ -55,8 +57,9 @@ public final class FdTableSpawner {
         this.cloexecPreload = cloexecPreload == null ? null : cloexecPreload.toAbsolutePath().toString();
     }
 
+    /** @param fdLimit the soft RLIMIT_NOFILE COMMAND starts with (the restorer's own is put back after) */
     public SpawnedTask spawn(TaskPlan task, Map<Integer, OpenedDescription> opened, List<byte[]> argv,
-                             Map<String, String> environment) throws SysException {
+                             Map<String, String> environment, long fdLimit) throws SysException {
         if (argv.isEmpty()) throw new IllegalArgumentException("no COMMAND");
         List<Object> keepAlive = new ArrayList<>();
         Pointer actions = Memory.allocateDirect(rt, 256, true);
@@ -105,14 +108,36 @@ public final class FdTableSpawner {
             env.forEach((k, v) -> envBytes.add((k + "=" + v).getBytes(StandardCharsets.UTF_8)));
 
             int[] pid = new int[1];
-            int rc = C.posix_spawnp(pid, nulTerminated(argv.get(0)), actions, attr,
-                    stringArray(argv, keepAlive), stringArray(envBytes, keepAlive));
+            int rc = spawnWithFdLimit(fdLimit, () -> C.posix_spawnp(pid, nulTerminated(argv.get(0)), actions, attr,
+                    stringArray(argv, keepAlive), stringArray(envBytes, keepAlive)));
             if (rc != 0) throw new SysException("cannot run " + new String(argv.get(0), StandardCharsets.UTF_8), rc);
             return new SpawnedTask(task.pid(), pid[0], deferred);
         } finally {
             C.posix_spawn_file_actions_destroy(actions);
             C.posix_spawnattr_destroy(attr);
             keepAlive.clear();
+        }
+    }
+
+    /**
+     * Runs a spawn with the process's soft fd limit set to {@code fdLimit}: posix_spawn has no
+     * attribute for resource limits and the child inherits the parent's at clone time, so the
+     * limit is lowered around the call (a few milliseconds) and put back at once. The limit is
+     * process-wide, hence the lock: one spawn at a time in this JVM. The child's dup2 targets are
+     * all below the limit, and the restorer's copies may sit above it (only a new fd's number is
+     * checked against the limit). Another thread of this JVM opening a file during the call finds
+     * a number only below the lowered limit; the restore CLI runs none that do.
+     */
+    private static int spawnWithFdLimit(long fdLimit, java.util.function.IntSupplier spawn) throws SysException {
+        synchronized (FD_LIMIT_LOCK) {
+            long before = Sys.nofileLimit()[0];
+            if (fdLimit <= 0 || fdLimit == before) return spawn.getAsInt();
+            Sys.setNofileSoft(fdLimit);
+            try {
+                return spawn.getAsInt();
+            } finally {
+                Sys.setNofileSoft(before);
+            }
         }
     }
 

@@ -55,6 +55,8 @@ public interface Libc {
 
     int getrlimit(int resource, @Out long[] rlim);
 
+    int statvfs(@In byte[] path, Pointer buf);
+
     int setrlimit(int resource, @In long[] rlim);
 
     Libc C = LibraryLoader.create(Libc.class).load("c");

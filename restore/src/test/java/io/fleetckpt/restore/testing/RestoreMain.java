@@ -26,6 +26,19 @@ public final class RestoreMain {
     private RestoreMain() {
     }
 
+    /**
+     * Runs {@code pb} (a command line ending in this class and its arguments) and returns the
+     * JSON report it printed; its stderr goes to {@code stderr}.
+     */
+    public static String runChild(ProcessBuilder pb, Path stderr) throws Exception {
+        Process p = pb.redirectError(stderr.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("restore in a JVM of its own failed: " + out + Files.readString(stderr));
+        }
+        return out;
+    }
+
     public static void main(String[] args) throws Exception {
         var image = ImageReader.readImage(Files.readAllBytes(Path.of(args[0])));
         List<byte[]> command = new ArrayList<>();
