@@ -222,6 +222,7 @@ public final class AggregatorService implements AutoCloseable {
                     core.revoke(tp.partition()); // start from clean state whatever was there
                 }
                 assigned.addAll(parts);
+                core.stats().assignedNanos = System.nanoTime();
                 LOG.info("assigned {}", parts);
             }
         });
