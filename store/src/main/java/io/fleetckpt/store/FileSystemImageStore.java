@@ -37,6 +37,8 @@ public final class FileSystemImageStore implements ImageStore {
     private final Path tmp;
     /** Directories whose new entries (staged blobs) are not yet synced; see {@link #stageBlob}. */
     private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
+    /** Null where the file system takes no direct I/O (then, or after it once failed, blobs go through the page cache). */
+    private volatile DirectFileWrite direct;
 
     public FileSystemImageStore(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -44,6 +46,7 @@ public final class FileSystemImageStore implements ImageStore {
         DurableFiles.createDirectoriesDurably(this.root.resolve("blobs").resolve("sha256"));
         DurableFiles.createDirectoriesDurably(this.root.resolve("checkpoints"));
         DurableFiles.createDirectoriesDurably(tmp);
+        this.direct = DirectFileWrite.forDirectory(tmp);
     }
 
     public Path root() {
@@ -65,10 +68,69 @@ public final class FileSystemImageStore implements ImageStore {
     }
 
     @Override
+    public StoredBlob putBlob(byte[] bytes) throws IOException {
+        return writeWhole(bytes, false);
+    }
+
+    @Override
     public StoredBlob stageBlob(byte[] bytes) throws IOException {
-        try (BlobWriter w = new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), true)) {
+        return writeWhole(bytes, true);
+    }
+
+    /** A blob whose bytes are all at hand: written with direct I/O where the file system allows. */
+    private StoredBlob writeWhole(byte[] bytes, boolean staged) throws IOException {
+        DirectFileWrite direct = this.direct;
+        if (direct == null) return writeBuffered(bytes, staged);
+        Path temp = tmp.resolve("blob-" + UUID.randomUUID());
+        try {
+            direct.writeAndSync(temp, bytes);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            // e.g. a file system without O_DIRECT: the ordinary way, from now on once it worked
+            // (if it fails too, the failure was not direct I/O's)
+            StoredBlob blob = writeBuffered(bytes, staged);
+            this.direct = null;
+            return blob;
+        }
+        return publish(temp, Sha256.hex(bytes), bytes.length, staged);
+    }
+
+    private StoredBlob writeBuffered(byte[] bytes, boolean staged) throws IOException {
+        try (BlobWriter w = new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), staged)) {
             w.write(bytes);
             return w.commit();
+        }
+    }
+
+    /**
+     * Links a synced temp file under its digest, create-only (an existing name means the same
+     * content), then removes the temp name.
+     *
+     * @param staged leave the directory syncs to {@link #syncStagedBlobs()}
+     */
+    private StoredBlob publish(Path temp, String sha, long size, boolean staged) throws IOException {
+        try {
+            StoredBlob blob = StoredBlob.of(sha, size);
+            Path target = root.resolve(blob.path());
+            DurableFiles.createDirectories(target.getParent(), staged ? unsyncedDirs::add : DurableFiles::syncDirectory);
+            // staged: the name is synced with the batch even when it existed, as a racing
+            // writer that linked it may not have synced its directory yet
+            if (staged) unsyncedDirs.add(target.getParent());
+            try {
+                // a link fails if the name exists: create-only even with racing writers
+                Files.createLink(target, temp);
+                if (!staged) DurableFiles.syncDirectory(target.getParent());
+            } catch (FileAlreadyExistsException same) {
+                long existing = Files.size(target);
+                if (existing != size) {
+                    throw new StoreException("blob sha256:" + sha + " exists with " + existing
+                            + " bytes, new content has " + size + ": the stored file is damaged");
+                }
+            }
+            target.toFile().setReadOnly();
+            return blob;
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 
@@ -80,6 +142,16 @@ public final class FileSystemImageStore implements ImageStore {
             DurableFiles.syncDirectory(dir);
             unsyncedDirs.remove(dir);
         }
+    }
+
+    /** Whether whole blobs are written with direct I/O (tests). */
+    boolean writesDirect() {
+        return direct != null;
+    }
+
+    /** Replaces the direct writer (tests: one that fails as a file system without O_DIRECT would). */
+    void writeDirectWith(DirectFileWrite w) {
+        this.direct = w;
     }
 
     /** Directories with staged entries not synced yet (tests). */
@@ -213,29 +285,15 @@ public final class FileSystemImageStore implements ImageStore {
                 out.flush();
                 channel.force(true);
                 channel.close();
-                String sha = HexFormat.of().formatHex(digest.digest());
-                StoredBlob blob = StoredBlob.of(sha, size);
-                Path target = root.resolve(blob.path());
-                DurableFiles.createDirectories(target.getParent(), staged ? unsyncedDirs::add : DurableFiles::syncDirectory);
-                // staged: the name is synced with the batch even when it existed, as a racing
-                // writer that linked it may not have synced its directory yet
-                if (staged) unsyncedDirs.add(target.getParent());
+            } catch (IOException | RuntimeException e) {
                 try {
-                    // a link fails if the name exists: create-only even with racing writers
-                    Files.createLink(target, temp);
-                    if (!staged) DurableFiles.syncDirectory(target.getParent());
-                } catch (FileAlreadyExistsException same) {
-                    long existing = Files.size(target);
-                    if (existing != size) {
-                        throw new StoreException("blob sha256:" + sha + " exists with " + existing
-                                + " bytes, new content has " + size + ": the stored file is damaged");
-                    }
+                    channel.close();
+                } finally {
+                    Files.deleteIfExists(temp);
                 }
-                target.toFile().setReadOnly();
-                return blob;
-            } finally {
-                Files.deleteIfExists(temp);
+                throw e;
             }
+            return publish(temp, HexFormat.of().formatHex(digest.digest()), size, staged);
         }
 
         @Override
