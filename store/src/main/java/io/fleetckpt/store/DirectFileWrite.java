@@ -49,17 +49,17 @@ class DirectFileWrite {
     }
 
     /**
-     * Creates {@code file} (it must not exist) holding exactly {@code bytes}, and fsyncs it.
+     * Creates {@code file} (it must not exist) holding exactly {@code bytes[0, length)}, and fsyncs it.
      *
      * @throws IOException also when the file system refuses direct I/O: the caller may then
      *                     write the file the ordinary way
      */
-    void writeAndSync(Path file, byte[] bytes) throws IOException {
+    void writeAndSync(Path file, byte[] bytes, int length) throws IOException {
         ByteBuffer buf = BUFFERS.get().clear().alignedSlice(alignment);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 ExtendedOpenOption.DIRECT)) {
-            for (int at = 0; at < bytes.length; at += SLICE) {
-                int n = Math.min(SLICE, bytes.length - at);
+            for (int at = 0; at < length; at += SLICE) {
+                int n = Math.min(SLICE, length - at);
                 int padded = (n + alignment - 1) / alignment * alignment;
                 buf.clear();
                 buf.put(bytes, at, n);
@@ -67,7 +67,7 @@ class DirectFileWrite {
                 buf.flip();
                 while (buf.hasRemaining()) ch.write(buf);
             }
-            ch.truncate(bytes.length);
+            ch.truncate(length);
             ch.force(true);
         }
     }

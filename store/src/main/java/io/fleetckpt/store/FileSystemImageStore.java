@@ -69,35 +69,42 @@ public final class FileSystemImageStore implements ImageStore {
 
     @Override
     public StoredBlob putBlob(byte[] bytes) throws IOException {
-        return writeWhole(bytes, false);
+        return writeWhole(bytes, bytes.length, false);
     }
 
     @Override
     public StoredBlob stageBlob(byte[] bytes) throws IOException {
-        return writeWhole(bytes, true);
+        return writeWhole(bytes, bytes.length, true);
+    }
+
+    @Override
+    public StoredBlob stageBlob(byte[] bytes, int length) throws IOException {
+        return writeWhole(bytes, length, true);
     }
 
     /** A blob whose bytes are all at hand: written with direct I/O where the file system allows. */
-    private StoredBlob writeWhole(byte[] bytes, boolean staged) throws IOException {
+    private StoredBlob writeWhole(byte[] bytes, int length, boolean staged) throws IOException {
         DirectFileWrite direct = this.direct;
-        if (direct == null) return writeBuffered(bytes, staged);
+        if (direct == null) return writeBuffered(bytes, length, staged);
         Path temp = tmp.resolve("blob-" + UUID.randomUUID());
         try {
-            direct.writeAndSync(temp, bytes);
+            direct.writeAndSync(temp, bytes, length);
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             // e.g. a file system without O_DIRECT: the ordinary way, from now on once it worked
             // (if it fails too, the failure was not direct I/O's)
-            StoredBlob blob = writeBuffered(bytes, staged);
+            StoredBlob blob = writeBuffered(bytes, length, staged);
             this.direct = null;
             return blob;
         }
-        return publish(temp, Sha256.hex(bytes), bytes.length, staged);
+        MessageDigest sha = Sha256.newDigest();
+        sha.update(bytes, 0, length);
+        return publish(temp, HexFormat.of().formatHex(sha.digest()), length, staged);
     }
 
-    private StoredBlob writeBuffered(byte[] bytes, boolean staged) throws IOException {
+    private StoredBlob writeBuffered(byte[] bytes, int length, boolean staged) throws IOException {
         try (BlobWriter w = new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), staged)) {
-            w.write(bytes);
+            w.write(bytes, 0, length);
             return w.commit();
         }
     }

@@ -75,6 +75,13 @@ class FileSystemImageStoreTest {
             assertEquals(size, blob.sizeBytes());
             assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(blob.path())), "size " + size);
         }
+        // a prefix of a longer buffer (one the caller reuses)
+        byte[] buffer = new byte[3 * slice];
+        random.nextBytes(buffer);
+        int length = slice + 4097;
+        StoredBlob prefix = store.stageBlob(buffer, length);
+        assertArrayEquals(java.util.Arrays.copyOf(buffer, length), Files.readAllBytes(dir.resolve(prefix.path())));
+        assertEquals(Sha256.hex(java.util.Arrays.copyOf(buffer, length)), prefix.sha256());
         try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
             assertEquals(0, left.count(), "temp files are cleaned up");
         }
@@ -86,7 +93,7 @@ class FileSystemImageStoreTest {
         int[] attempts = {0};
         store.writeDirectWith(new DirectFileWrite(4096) {
             @Override
-            void writeAndSync(Path file, byte[] bytes) throws IOException {
+            void writeAndSync(Path file, byte[] bytes, int length) throws IOException {
                 attempts[0]++;
                 Files.write(file, new byte[] {1, 2});
                 throw new IOException(file + ": Invalid argument");
