@@ -136,6 +136,9 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             // (the broker's and the clients' code paths too): not reported.
             List<ReadSpan> plainRuns = new ArrayList<>();
             List<ReadSpan> aggRuns = new ArrayList<>();
+            long aggPeakHeap = 0;
+            long aggPeakAfterGc = 0;
+            long heapBefore = 0;
             for (int i = -warmup; i < repeats; i++) {
                 String run = i < 0 ? "warm-up" : String.format("run %d/%d", i + 1, repeats);
                 // on a new thread, as the aggregator's consumer is: per-thread I/O buffers start cold in both
@@ -144,6 +147,9 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
                         run, plain.bytes(), plain.seconds(), plain.mbPerS(), plain.processCpuNanos() / 1e9,
                         plain.readerCpuNanos() / 1e9));
                 // a new store each time: every image is written and synced again
+                // from a collected heap, so what the window sees after a collection is the catch-up's
+                System.gc();
+                heapBefore = Math.max(heapBefore, heap.startWindow());
                 ReadSpan agg = catchUp(kafka, topics, work.resolve("store-catchup-" + (i + warmup)), "bench-catchup-" + (i + warmup), ckpt);
                 progress(String.format("%s aggregator:     %,d bytes in %.3f s = %.1f MB/s (CPU: %.3f s process, %.3f s aggregator threads"
                                 + " of which %.3f s in the store pool)",
@@ -152,6 +158,8 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
                 if (i < 0) continue;
                 plainRuns.add(plain);
                 aggRuns.add(agg);
+                aggPeakHeap = Math.max(aggPeakHeap, heap.windowPeakBytes());
+                aggPeakAfterGc = Math.max(aggPeakAfterGc, heap.windowPeakAfterGcBytes());
             }
             double plainMbS = median(plainRuns, ReadSpan::mbPerS);
             double aggMbS = median(aggRuns, ReadSpan::mbPerS);
@@ -190,7 +198,12 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             r.put("aggregator_consumer_thread_cpu_s", round3(median(aggRuns, x -> (x.readerCpuNanos() - x.poolCpuNanos()) / 1e9)));
             r.put("aggregator_store_pool_cpu_s", round3(median(aggRuns, x -> x.poolCpuNanos() / 1e9)));
             r.put("peak_heap_mb", heap.peakBytes() >> 20);
+            // the whole run holds the simulated hosts' models too; the catch-up runs are the aggregator's own
             r.put("peak_heap_after_gc_mb", heap.peakAfterGcBytes() >> 20);
+            r.put("aggregator_peak_heap_mb", aggPeakHeap >> 20);
+            r.put("aggregator_peak_heap_after_gc_mb", aggPeakAfterGc >> 20);
+            // what the process held before each catch-up, after a full collection (broker included)
+            r.put("heap_before_catch_up_mb", heapBefore >> 20);
             r.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
             r.put("cores", Runtime.getRuntime().availableProcessors());
             r.put("goal_ratio_met", aggMbS / plainMbS >= 0.7);

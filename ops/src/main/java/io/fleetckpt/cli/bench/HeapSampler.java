@@ -24,6 +24,9 @@ final class HeapSampler implements AutoCloseable {
     private final List<Runnable> unsubscribe = new ArrayList<>();
     private volatile long peak;
     private volatile long peakAfterGc;
+    /** The same two peaks since {@link #startWindow()}. */
+    private volatile long windowPeak;
+    private volatile long windowPeakAfterGc;
     private volatile boolean running = true;
 
     HeapSampler() {
@@ -34,6 +37,7 @@ final class HeapSampler implements AutoCloseable {
             for (MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) used += u.getUsed();
             synchronized (this) {
                 peakAfterGc = Math.max(peakAfterGc, used);
+                windowPeakAfterGc = Math.max(windowPeakAfterGc, used);
             }
         };
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -50,7 +54,9 @@ final class HeapSampler implements AutoCloseable {
         }
         thread = new Thread(() -> {
             while (running) {
-                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                long used = memory.getHeapMemoryUsage().getUsed();
+                peak = Math.max(peak, used);
+                windowPeak = Math.max(windowPeak, used);
                 try {
                     Thread.sleep(5);
                 } catch (InterruptedException e) {
@@ -69,6 +75,21 @@ final class HeapSampler implements AutoCloseable {
     /** The most heap any collection left in use (0 if none ran). */
     long peakAfterGcBytes() {
         return peakAfterGc;
+    }
+
+    /** Starts measuring the peaks of one phase of the run; returns the heap in use now. */
+    synchronized long startWindow() {
+        windowPeak = memory.getHeapMemoryUsage().getUsed();
+        windowPeakAfterGc = 0;
+        return windowPeak;
+    }
+
+    long windowPeakBytes() {
+        return Math.max(windowPeak, memory.getHeapMemoryUsage().getUsed());
+    }
+
+    long windowPeakAfterGcBytes() {
+        return windowPeakAfterGc;
     }
 
     @Override
