@@ -120,9 +120,6 @@ public final class FileSystemImageStore implements ImageStore {
             StoredBlob blob = StoredBlob.of(sha, size);
             Path target = root.resolve(blob.path());
             DurableFiles.createDirectories(target.getParent(), staged ? unsyncedDirs::add : DurableFiles::syncDirectory);
-            // staged: the name is synced with the batch even when it existed, as a racing
-            // writer that linked it may not have synced its directory yet
-            if (staged) unsyncedDirs.add(target.getParent());
             try {
                 // a link fails if the name exists: create-only even with racing writers
                 Files.createLink(target, temp);
@@ -134,6 +131,10 @@ public final class FileSystemImageStore implements ImageStore {
                             + " bytes, new content has " + size + ": the stored file is damaged");
                 }
             }
+            // staged: only once the name exists (a batch sync running now may already be past
+            // this directory), and even when it existed, as a racing writer that linked it may
+            // not have synced its directory yet
+            if (staged) unsyncedDirs.add(target.getParent());
             target.toFile().setReadOnly();
             return blob;
         } finally {
@@ -143,11 +144,16 @@ public final class FileSystemImageStore implements ImageStore {
 
     @Override
     public void syncStagedBlobs() throws IOException {
-        // one fsync per directory for the whole batch; on ext4 and xfs the first one commits the
-        // journal holding every link of the batch, so the others are nearly free
-        for (Path dir : List.copyOf(unsyncedDirs)) {
-            DurableFiles.syncDirectory(dir);
-            unsyncedDirs.remove(dir);
+        // one fsync per directory for the whole batch, concurrently: the file system commits
+        // concurrent fsyncs together. Each is taken out of the set before its fsync, so a blob
+        // linked meanwhile puts its directory back for the next batch.
+        List<Path> dirs = List.copyOf(unsyncedDirs);
+        dirs.forEach(unsyncedDirs::remove);
+        try {
+            DurableFiles.syncDirectories(dirs);
+        } catch (IOException | RuntimeException e) {
+            unsyncedDirs.addAll(dirs);
+            throw e;
         }
     }
 
