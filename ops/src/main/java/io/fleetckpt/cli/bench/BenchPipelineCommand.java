@@ -87,6 +87,10 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             description = "rounds of both reads before the measured ones, not reported (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--catch-up-store", paramLabel = "DIR",
+            description = "where the catch-up runs' stores go, e.g. a tmpfs to see what the disk costs (default: the work directory)")
+    Path catchUpStore;
+
     @Option(names = "--data", paramLabel = "DIR", description = "work directory (default: a temp directory, deleted afterwards)")
     Path data;
 
@@ -95,6 +99,7 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
     private static final String STORE_THREADS = "fleetckpt-aggregator-store";
 
     private long t0;
+    private Path catchUpStores;
 
     @Override
     public Integer call() throws Exception {
@@ -134,6 +139,8 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             // read the whole backlog; medians of several runs, as one run of a few hundred ms
             // swings with whatever else the machine does. The first round only warms up the JIT
             // (the broker's and the clients' code paths too): not reported.
+            if (catchUpStore != null) catchUpStores = Files.createDirectories(catchUpStore.resolve("bench-" + Long.toHexString(System.nanoTime())));
+            Path storesDir = catchUpStores != null ? catchUpStores : work;
             List<ReadSpan> plainRuns = new ArrayList<>();
             List<ReadSpan> aggRuns = new ArrayList<>();
             long aggPeakHeap = 0;
@@ -150,7 +157,7 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
                 // from a collected heap, so what the window sees after a collection is the catch-up's
                 System.gc();
                 heapBefore = Math.max(heapBefore, heap.startWindow());
-                ReadSpan agg = catchUp(kafka, topics, work.resolve("store-catchup-" + (i + warmup)), "bench-catchup-" + (i + warmup), ckpt);
+                ReadSpan agg = catchUp(kafka, topics, storesDir.resolve("store-catchup-" + (i + warmup)), "bench-catchup-" + (i + warmup), ckpt);
                 progress(String.format("%s aggregator:     %,d bytes in %.3f s = %.1f MB/s (CPU: %.3f s process, %.3f s aggregator threads"
                                 + " of which %.3f s in the store pool)",
                         run, agg.bytes(), agg.seconds(), agg.mbPerS(), agg.processCpuNanos() / 1e9,
@@ -197,6 +204,7 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             r.put("aggregator_thread_cpu_s", round3(median(aggRuns, x -> x.readerCpuNanos() / 1e9)));
             r.put("aggregator_consumer_thread_cpu_s", round3(median(aggRuns, x -> (x.readerCpuNanos() - x.poolCpuNanos()) / 1e9)));
             r.put("aggregator_store_pool_cpu_s", round3(median(aggRuns, x -> x.poolCpuNanos() / 1e9)));
+            r.put("store_fs", Files.getFileStore(storesDir).type());
             r.put("peak_heap_mb", heap.peakBytes() >> 20);
             // the whole run holds the simulated hosts' models too; the catch-up runs are the aggregator's own
             r.put("peak_heap_after_gc_mb", heap.peakAfterGcBytes() >> 20);
@@ -214,6 +222,8 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             return 0;
         } finally {
             if (data == null) deleteTree(work);
+            // only the directory this run made under --catch-up-store
+            if (catchUpStores != null) deleteTree(catchUpStores);
         }
     }
 
