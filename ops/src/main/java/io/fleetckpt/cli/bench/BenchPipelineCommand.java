@@ -145,7 +145,8 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             List<ReadSpan> aggRuns = new ArrayList<>();
             long aggPeakHeap = 0;
             long aggPeakAfterGc = 0;
-            long heapBefore = 0;
+            // no System.gc() to start the windows clean: a full collection shrinks the heap, and
+            // growing it again (fresh pages, costly on a VM) would land in the timed spans
             for (int i = -warmup; i < repeats; i++) {
                 String run = i < 0 ? "warm-up" : String.format("run %d/%d", i + 1, repeats);
                 // on a new thread, as the aggregator's consumer is: per-thread I/O buffers start cold in both
@@ -154,9 +155,7 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
                         run, plain.bytes(), plain.seconds(), plain.mbPerS(), plain.processCpuNanos() / 1e9,
                         plain.readerCpuNanos() / 1e9));
                 // a new store each time: every image is written and synced again
-                // from a collected heap, so what the window sees after a collection is the catch-up's
-                System.gc();
-                heapBefore = Math.max(heapBefore, heap.startWindow());
+                heap.startWindow();
                 ReadSpan agg = catchUp(kafka, topics, storesDir.resolve("store-catchup-" + (i + warmup)), "bench-catchup-" + (i + warmup), ckpt);
                 progress(String.format("%s aggregator:     %,d bytes in %.3f s = %.1f MB/s (CPU: %.3f s process, %.3f s aggregator threads"
                                 + " of which %.3f s in the store pool)",
@@ -206,12 +205,12 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             r.put("aggregator_store_pool_cpu_s", round3(median(aggRuns, x -> x.poolCpuNanos() / 1e9)));
             r.put("store_fs", Files.getFileStore(storesDir).type());
             r.put("peak_heap_mb", heap.peakBytes() >> 20);
-            // the whole run holds the simulated hosts' models too; the catch-up runs are the aggregator's own
+            // the whole run holds the simulated hosts' models too; during the catch-up runs the heap
+            // left after a collection bounds what the aggregator holds (old garbage not yet
+            // collected included)
             r.put("peak_heap_after_gc_mb", heap.peakAfterGcBytes() >> 20);
             r.put("aggregator_peak_heap_mb", aggPeakHeap >> 20);
             r.put("aggregator_peak_heap_after_gc_mb", aggPeakAfterGc >> 20);
-            // what the process held before each catch-up, after a full collection (broker included)
-            r.put("heap_before_catch_up_mb", heapBefore >> 20);
             r.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
             r.put("cores", Runtime.getRuntime().availableProcessors());
             r.put("goal_ratio_met", aggMbS / plainMbS >= 0.7);
