@@ -9,6 +9,7 @@ import io.fleetckpt.aggregator.reassemble.Reassembler;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
 import io.fleetckpt.aggregator.reassemble.StreamFailure;
 import io.fleetckpt.aggregator.reassemble.StreamKey;
+import io.fleetckpt.aggregator.resolve.ImageBuffer;
 import io.fleetckpt.aggregator.resolve.StreamFormatException;
 import io.fleetckpt.aggregator.resolve.StreamResolver;
 import io.fleetckpt.aggregator.storing.CheckpointLedger;
@@ -68,6 +69,8 @@ public final class AggregatorCore {
     private final ExecutorService storePool;
     private final int maxPendingImages;
     private final ArrayDeque<PendingImage> pending = new ArrayDeque<>();
+    /** Per resolving thread (the pool's, or the caller's without a pool). */
+    private final ThreadLocal<ImageBuffer> imageBuffers = ThreadLocal.withInitial(ImageBuffer::new);
 
     /**
      * A resolved image being written by the store pool; recorded in the ledger once durable.
@@ -290,7 +293,8 @@ public final class AggregatorCore {
     }
 
     private ImageEntry resolveAndStore(CompleteStream stream) throws IOException {
-        return storer.store(stream, resolver.resolve(stream));
+        // the image is written and synced before this returns, so the thread's buffer is free again
+        return storer.store(stream, resolver.resolve(stream, imageBuffers.get()));
     }
 
     /** Records the images the pool has finished, oldest first, up to the first still running. */

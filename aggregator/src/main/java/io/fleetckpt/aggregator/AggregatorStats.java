@@ -13,6 +13,11 @@ public final class AggregatorStats {
     public volatile long deadLetters;
     /** System.nanoTime() when the first chunk arrived, 0 before (for throughput measurements). */
     public volatile long firstChunkNanos;
+    /**
+     * System.nanoTime() when the records partitions were last assigned and sought, 0 before: the
+     * point from which reading starts (for throughput measurements that leave out the group join).
+     */
+    public volatile long assignedNanos;
 
     @Override
     public String toString() {

@@ -29,8 +29,13 @@ public final class ImageReader extends RecordStreamReader {
 
     /** Reads an image already in memory without copying it. */
     public ImageReader(byte[] image, FormatOptions options) {
+        this(image, image.length, options);
+    }
+
+    /** Reads the image {@code image[0, length)} without copying it. */
+    public ImageReader(byte[] image, int length, FormatOptions options) {
         super(options, false);
-        this.in = new RecordInput(image, 0, image.length, 0);
+        this.in = new RecordInput(image, 0, length, 0);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.fleetckpt.format;
 
 import io.fleetckpt.format.model.FdEntry;
+import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.format.model.ImageHeader;
 import io.fleetckpt.format.model.OpenFile;
 import io.fleetckpt.format.model.RawBytes;
@@ -59,9 +60,18 @@ public abstract class RecordStreamReader {
     private long fdCount;
     private long recordCount;
 
+    // the current fd entry and its FD_DATA as fields, not objects: a reader sees millions of them,
+    // and most users only ask for the objref; fdEntry() and openFile() build objects on demand
+    private int fdNumber;
+    private boolean fdCloseOnExec;
+    private int fdObjref;
     private FdEntry fdEntry;
     private boolean fdNew;
-    private FdDataRecord fdData;
+    private FdType dataType; // null: no FD_DATA followed the current FD_ENT
+    private int dataMode;
+    private int dataFlags;
+    private long dataPos;
+    private long dataVersion;
     private int pathIndex;
     private int pathLength;
     private RawBytes path;
@@ -142,10 +152,16 @@ public abstract class RecordStreamReader {
                 }
                 case FD_DATA -> {
                     if (type != RecordType.FD_DATA) {
-                        expect(RecordType.FD_DATA, "after the FD_ENT of " + (fdNew ? "new " : "") + "objref " + fdEntry.objref());
+                        expect(RecordType.FD_DATA, "after the FD_ENT of " + (fdNew ? "new " : "") + "objref " + fdObjref);
                     }
-                    fdData = FdDataRecord.read(in, options.strictV13());
-                    in.expectParent(fdEntry.objref(), "the objref of the FD_ENT before");
+                    int p = in.payloadIndex();
+                    dataType = FdDataRecord.check(in, options.strictV13());
+                    dataMode = in.getUShort(p + FdDataRecord.OFF_F_MODE);
+                    dataFlags = in.getInt(p + FdDataRecord.OFF_F_FLAGS);
+                    dataPos = in.getLong(p + FdDataRecord.OFF_F_POS);
+                    dataVersion = in.getLong(p + FdDataRecord.OFF_F_VERSION);
+                    in.endRecord();
+                    in.expectParent(fdObjref, "the objref of the FD_ENT before");
                     state = State.FNAME;
                 }
                 case FNAME -> {
@@ -289,16 +305,20 @@ public abstract class RecordStreamReader {
 
     /** Returns true when the fd entry is complete without FD_DATA (a seen objref in an image). */
     private boolean readFdEnt() throws IOException {
-        fdData = null;
+        dataType = null;
         path = null;
         openFile = null;
-        FdEntry e = FdEntRecord.read(in);
+        fdEntry = null;
+        int p = FdEntRecord.check(in);
+        int fd = in.getInt(p + FdEntRecord.OFF_FD);
+        int ref = in.getInt(p + FdEntRecord.OFF_OBJREF);
+        fdCloseOnExec = in.getInt(p + FdEntRecord.OFF_CLOSE_ON_EXEC) == 1;
+        in.endRecord();
         in.expectParent(tableRef, "the FILES objref of this task");
-        if (e.fd() <= prevFd) {
-            throw in.error(FdEntRecord.OFF_FD, "fd", "fd " + e.fd() + " after fd " + prevFd + ": fds must ascend");
+        if (fd <= prevFd) {
+            throw in.error(FdEntRecord.OFF_FD, "fd", "fd " + fd + " after fd " + prevFd + ": fds must ascend");
         }
-        prevFd = e.fd();
-        int ref = e.objref();
+        prevFd = fd;
         if (objrefs.isSeen(ref)) {
             if (objrefs.isTable(ref)) {
                 throw in.error(FdEntRecord.OFF_OBJREF, "objref", "objref " + ref + " names an fd table, not an open file");
@@ -311,7 +331,8 @@ public abstract class RecordStreamReader {
             throw in.error(FdEntRecord.OFF_OBJREF, "objref", "objref " + ref + " skips ahead: the next new objref is "
                     + objrefs.next() + " (first-seen order)");
         }
-        fdEntry = e;
+        fdNumber = fd;
+        fdObjref = ref;
         fdCount++;
         if (fdNew || dataOnEveryFd) {
             state = State.FD_DATA;
@@ -328,8 +349,8 @@ public abstract class RecordStreamReader {
     }
 
     private ImageFormatException fdDataOutOfPlace() {
-        String why = fdEntry != null && fdsLeft < nfds
-                ? "FD_DATA after the FD_ENT of objref " + fdEntry.objref() + ", which was already seen: FD_DATA follows only an objref's first FD_ENT"
+        String why = fdsLeft < nfds
+                ? "FD_DATA after the FD_ENT of objref " + fdObjref + ", which was already seen: FD_DATA follows only an objref's first FD_ENT"
                 : "FD_DATA without an FD_ENT before it";
         return in.error(CrHdr.OFF_TYPE - CrHdr.SIZE, "type", why);
     }
@@ -382,7 +403,13 @@ public abstract class RecordStreamReader {
     }
 
     public FdEntry fdEntry() {
+        if (fdEntry == null) fdEntry = new FdEntry(fdNumber, fdCloseOnExec, fdObjref);
         return fdEntry;
+    }
+
+    /** The current fd entry's objref ({@code fdEntry().objref()} without building the entry). */
+    public int fdObjref() {
+        return fdObjref;
     }
 
     /** True when the current fd entry's objref was seen for the first time. */
@@ -392,19 +419,19 @@ public abstract class RecordStreamReader {
 
     /** True when FD_DATA + FNAME followed the current fd entry. */
     public boolean hasOpenFile() {
-        return fdData != null;
+        return dataType != null;
     }
 
     /** The FD_DATA + FNAME of the current fd entry, or null when none followed it. */
     public OpenFile openFile() {
-        if (fdData == null) return null;
-        if (openFile == null) openFile = fdData.toOpenFile(fdEntry.objref(), path());
+        if (dataType == null) return null;
+        if (openFile == null) openFile = new OpenFile(fdObjref, dataType, dataMode, dataFlags, dataPos, dataVersion, path());
         return openFile;
     }
 
     /** The FNAME path of the current fd entry, or null. */
     public RawBytes path() {
-        if (fdData == null) return null;
+        if (dataType == null) return null;
         if (path == null) path = RawBytes.copyOf(in.buffer(), pathIndex, pathLength);
         return path;
     }

@@ -41,6 +41,8 @@ public final class FileSystemImageStore implements ImageStore {
     private static final long MAX_OUTBOX_BYTES = 256L << 20;
     /** Directories whose new entries (staged blobs) are not yet synced; see {@link #stageBlob}. */
     private final Set<Path> unsyncedDirs = ConcurrentHashMap.newKeySet();
+    /** Null where the file system takes no direct I/O (then, or after it once failed, blobs go through the page cache). */
+    private volatile DirectFileWrite direct;
 
     public FileSystemImageStore(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
@@ -50,6 +52,7 @@ public final class FileSystemImageStore implements ImageStore {
         DurableFiles.createDirectoriesDurably(tmp);
         this.outbox = this.root.resolve("outbox");
         DurableFiles.createDirectoriesDurably(outbox);
+        this.direct = DirectFileWrite.forDirectory(tmp);
     }
 
     public Path root() {
@@ -71,21 +74,103 @@ public final class FileSystemImageStore implements ImageStore {
     }
 
     @Override
+    public StoredBlob putBlob(byte[] bytes) throws IOException {
+        return writeWhole(bytes, bytes.length, false);
+    }
+
+    @Override
     public StoredBlob stageBlob(byte[] bytes) throws IOException {
-        try (BlobWriter w = new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), true)) {
-            w.write(bytes);
+        return writeWhole(bytes, bytes.length, true);
+    }
+
+    @Override
+    public StoredBlob stageBlob(byte[] bytes, int length) throws IOException {
+        return writeWhole(bytes, length, true);
+    }
+
+    /** A blob whose bytes are all at hand: written with direct I/O where the file system allows. */
+    private StoredBlob writeWhole(byte[] bytes, int length, boolean staged) throws IOException {
+        DirectFileWrite direct = this.direct;
+        if (direct == null) return writeBuffered(bytes, length, staged);
+        Path temp = tmp.resolve("blob-" + UUID.randomUUID());
+        try {
+            direct.writeAndSync(temp, bytes, length);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            // e.g. a file system without O_DIRECT: the ordinary way, from now on once it worked
+            // (if it fails too, the failure was not direct I/O's)
+            StoredBlob blob = writeBuffered(bytes, length, staged);
+            this.direct = null;
+            return blob;
+        }
+        MessageDigest sha = Sha256.newDigest();
+        sha.update(bytes, 0, length);
+        return publish(temp, HexFormat.of().formatHex(sha.digest()), length, staged);
+    }
+
+    private StoredBlob writeBuffered(byte[] bytes, int length, boolean staged) throws IOException {
+        try (BlobWriter w = new FileBlobWriter(tmp.resolve("blob-" + UUID.randomUUID()), staged)) {
+            w.write(bytes, 0, length);
             return w.commit();
+        }
+    }
+
+    /**
+     * Links a synced temp file under its digest, create-only (an existing name means the same
+     * content), then removes the temp name.
+     *
+     * @param staged leave the directory syncs to {@link #syncStagedBlobs()}
+     */
+    private StoredBlob publish(Path temp, String sha, long size, boolean staged) throws IOException {
+        try {
+            StoredBlob blob = StoredBlob.of(sha, size);
+            Path target = root.resolve(blob.path());
+            DurableFiles.createDirectories(target.getParent(), staged ? unsyncedDirs::add : DurableFiles::syncDirectory);
+            try {
+                // a link fails if the name exists: create-only even with racing writers
+                Files.createLink(target, temp);
+                if (!staged) DurableFiles.syncDirectory(target.getParent());
+            } catch (FileAlreadyExistsException same) {
+                long existing = Files.size(target);
+                if (existing != size) {
+                    throw new StoreException("blob sha256:" + sha + " exists with " + existing
+                            + " bytes, new content has " + size + ": the stored file is damaged");
+                }
+            }
+            // staged: only once the name exists (a batch sync running now may already be past
+            // this directory), and even when it existed, as a racing writer that linked it may
+            // not have synced its directory yet
+            if (staged) unsyncedDirs.add(target.getParent());
+            target.toFile().setReadOnly();
+            return blob;
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 
     @Override
     public void syncStagedBlobs() throws IOException {
-        // one fsync per directory for the whole batch; on ext4 and xfs the first one commits the
-        // journal holding every link of the batch, so the others are nearly free
-        for (Path dir : List.copyOf(unsyncedDirs)) {
-            DurableFiles.syncDirectory(dir);
-            unsyncedDirs.remove(dir);
+        // one fsync per directory for the whole batch, concurrently: the file system commits
+        // concurrent fsyncs together. Each is taken out of the set before its fsync, so a blob
+        // linked meanwhile puts its directory back for the next batch.
+        List<Path> dirs = List.copyOf(unsyncedDirs);
+        dirs.forEach(unsyncedDirs::remove);
+        try {
+            DurableFiles.syncDirectories(dirs);
+        } catch (IOException | RuntimeException e) {
+            unsyncedDirs.addAll(dirs);
+            throw e;
         }
+    }
+
+    /** Whether whole blobs are written with direct I/O (tests). */
+    boolean writesDirect() {
+        return direct != null;
+    }
+
+    /** Replaces the direct writer (tests: one that fails as a file system without O_DIRECT would). */
+    void writeDirectWith(DirectFileWrite w) {
+        this.direct = w;
     }
 
     /** Directories with staged entries not synced yet (tests). */
@@ -258,29 +343,15 @@ public final class FileSystemImageStore implements ImageStore {
                 out.flush();
                 channel.force(true);
                 channel.close();
-                String sha = HexFormat.of().formatHex(digest.digest());
-                StoredBlob blob = StoredBlob.of(sha, size);
-                Path target = root.resolve(blob.path());
-                DurableFiles.createDirectories(target.getParent(), staged ? unsyncedDirs::add : DurableFiles::syncDirectory);
-                // staged: the name is synced with the batch even when it existed, as a racing
-                // writer that linked it may not have synced its directory yet
-                if (staged) unsyncedDirs.add(target.getParent());
+            } catch (IOException | RuntimeException e) {
                 try {
-                    // a link fails if the name exists: create-only even with racing writers
-                    Files.createLink(target, temp);
-                    if (!staged) DurableFiles.syncDirectory(target.getParent());
-                } catch (FileAlreadyExistsException same) {
-                    long existing = Files.size(target);
-                    if (existing != size) {
-                        throw new StoreException("blob sha256:" + sha + " exists with " + existing
-                                + " bytes, new content has " + size + ": the stored file is damaged");
-                    }
+                    channel.close();
+                } finally {
+                    Files.deleteIfExists(temp);
                 }
-                target.toFile().setReadOnly();
-                return blob;
-            } finally {
-                Files.deleteIfExists(temp);
+                throw e;
             }
+            return publish(temp, HexFormat.of().formatHex(digest.digest()), size, staged);
         }
 
         @Override

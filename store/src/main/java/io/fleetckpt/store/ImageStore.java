@@ -36,6 +36,11 @@ public interface ImageStore {
         return putBlob(bytes);
     }
 
+    /** As {@link #stageBlob(byte[])} for {@code bytes[0, length)} (a buffer the caller reuses). */
+    default StoredBlob stageBlob(byte[] bytes, int length) throws IOException {
+        return stageBlob(length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length));
+    }
+
     /** Makes the names of every blob staged so far (by any thread) durable. */
     default void syncStagedBlobs() throws IOException {
     }

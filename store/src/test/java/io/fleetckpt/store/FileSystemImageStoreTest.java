@@ -79,6 +79,58 @@ class FileSystemImageStoreTest {
     }
 
     @Test
+    void wholeBlobsWrittenDirectlyHoldExactlyTheirBytesWhateverTheirSizeAgainstTheBlockSize() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        String fs = Files.getFileStore(dir).type();
+        if (List.of("ext4", "xfs", "tmpfs").contains(fs)) assertTrue(store.writesDirect(), fs + " takes O_DIRECT");
+        int slice = DirectFileWrite.SLICE;
+        java.util.Random random = new java.util.Random(7);
+        for (int size : new int[] {0, 1, 511, 4095, 4096, 4097, slice - 1, slice, slice + 1, 2 * slice + slice / 2 + 123}) {
+            byte[] bytes = new byte[size];
+            random.nextBytes(bytes);
+            StoredBlob blob = size % 2 == 0 ? store.stageBlob(bytes) : store.putBlob(bytes);
+            assertEquals(Sha256.hex(bytes), blob.sha256(), "size " + size);
+            assertEquals(size, blob.sizeBytes());
+            assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(blob.path())), "size " + size);
+        }
+        // a prefix of a longer buffer (one the caller reuses)
+        byte[] buffer = new byte[3 * slice];
+        random.nextBytes(buffer);
+        int length = slice + 4097;
+        StoredBlob prefix = store.stageBlob(buffer, length);
+        assertArrayEquals(java.util.Arrays.copyOf(buffer, length), Files.readAllBytes(dir.resolve(prefix.path())));
+        assertEquals(Sha256.hex(java.util.Arrays.copyOf(buffer, length)), prefix.sha256());
+        try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
+            assertEquals(0, left.count(), "temp files are cleaned up");
+        }
+    }
+
+    @Test
+    void whenDirectWritesFailTheBlobIsWrittenTheOrdinaryWayFromThenOn() throws IOException {
+        FileSystemImageStore store = new FileSystemImageStore(dir);
+        int[] attempts = {0};
+        store.writeDirectWith(new DirectFileWrite(4096) {
+            @Override
+            void writeAndSync(Path file, byte[] bytes, int length) throws IOException {
+                attempts[0]++;
+                Files.write(file, new byte[] {1, 2});
+                throw new IOException(file + ": Invalid argument");
+            }
+        });
+        byte[] bytes = "no O_DIRECT here".getBytes(StandardCharsets.US_ASCII);
+        StoredBlob blob = store.stageBlob(bytes);
+
+        assertArrayEquals(bytes, Files.readAllBytes(dir.resolve(blob.path())));
+        assertEquals(1, attempts[0]);
+        assertFalse(store.writesDirect(), "direct I/O is not tried again");
+        store.putBlob(new byte[] {5});
+        assertEquals(1, attempts[0]);
+        try (Stream<Path> left = Files.list(dir.resolve("tmp"))) {
+            assertEquals(0, left.count(), "the half-written temp file is removed");
+        }
+    }
+
+    @Test
     void damagedBlobFailsVerificationAtEndOfStream() throws IOException {
         FileSystemImageStore store = new FileSystemImageStore(dir);
         StoredBlob blob = store.putBlob(new byte[] {1, 2, 3, 4});

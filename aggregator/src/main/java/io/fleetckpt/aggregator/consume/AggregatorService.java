@@ -69,6 +69,8 @@ public final class AggregatorService implements AutoCloseable {
      * cores, then, since a thread waiting on its fsync uses no CPU.
      */
     private static final int STORE_THREADS = 6;
+    /** Records between polls of the control topic within one batch (a few MB of chunks). */
+    private static final int CONTROL_POLL_EVERY = 16;
     /** Bounds the memory of images in flight (stream plus image, a few MB each for large hosts). */
     private static final int MAX_PENDING_IMAGES = 16;
 
@@ -169,7 +171,14 @@ public final class AggregatorService implements AutoCloseable {
                     break;
                 }
                 lastPollMs = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> r : batch) core.onRecord(r.partition(), r.offset(), r.key(), r.value());
+                int n = 0;
+                for (ConsumerRecord<byte[], byte[]> r : batch) {
+                    core.onRecord(r.partition(), r.offset(), r.key(), r.value());
+                    // a backlog batch takes a while, and the control consumer's round trips (offsets,
+                    // fetch) advance only when it is polled: a checkpoint cannot complete before
+                    // its request is read
+                    if (++n % CONTROL_POLL_EVERY == 0) pollControl();
+                }
                 openStreams = core.openStreams();
                 boolean caughtUp = caughtUp();
                 if (caughtUp) core.expireOverdue(System.currentTimeMillis() - settings.deadlineGrace().toMillis(), this::owns);
@@ -177,11 +186,13 @@ public final class AggregatorService implements AutoCloseable {
                 // interval; once the backlog is read there is no batch left to wait for, so what
                 // was stored is made durable (and its checkpoint visible) right away
                 long sinceCommit = System.nanoTime() - lastCommitNanos;
-                // either way only the images the store pool has finished are taken: the rest keep
-                // running while this thread reads on, and commits stay behind them
+                // while reading a backlog only the images the store pool has finished are taken:
+                // the rest keep running while this thread reads on, and commits stay behind them;
+                // once caught up there is nothing to read meanwhile, so the flush waits for the
+                // images in flight and makes them durable now rather than one flush later
                 if ((caughtUp && core.hasUnflushed() && sinceCommit > IDLE_FLUSH_GAP.toNanos())
                         || sinceCommit > settings.commitInterval().toNanos()) {
-                    flushAndCommit(false);
+                    flushAndCommit(caughtUp);
                 }
             }
             if (!crash) flushAndCommit();
@@ -227,6 +238,7 @@ public final class AggregatorService implements AutoCloseable {
                     core.revoke(tp.partition()); // start from clean state whatever was there
                 }
                 assigned.addAll(parts);
+                core.stats().assignedNanos = System.nanoTime();
                 LOG.info("assigned {}", parts);
             }
         });

@@ -21,6 +21,13 @@ import java.util.Arrays;
  * are, minus the repeats: no model, no re-encoding. The codec's section reader validates every
  * record on the way; a repeat must carry exactly the bytes of the first description.
  *
+ * <p>The image is therefore valid by construction ({@link EncodedImage#validated()}): the
+ * section reader and the image reader are one state machine ({@code RecordStreamReader}) whose
+ * grammars differ only in that rule, every record is checked by it and copied byte for byte,
+ * and the events it reports are checked to cover the stream without gap or overlap, so what is
+ * left out is exactly the repeated FD_DATA + FNAME. Reading the image again would repeat the
+ * same checks on the same records.
+ *
  * <p>Returns null when the stream is not in that order (or not valid): the general path
  * ({@link HostStreamParser} + {@link ObjrefResolver}) then resolves it, or names what is wrong.
  */
@@ -32,7 +39,17 @@ public final class InOrderTranscoder {
         this.options = options;
     }
 
+    /** The image in an array of its own, or null (see the class comment). */
     public EncodedImage transcode(CompleteStream s) {
+        EncodedImage image = transcode(s, new ImageBuffer());
+        return image == null ? null : image.exact();
+    }
+
+    /**
+     * As {@link #transcode(CompleteStream)}, written into {@code buffer}'s array: the image is
+     * valid until the buffer is used again.
+     */
+    public EncodedImage transcode(CompleteStream s, ImageBuffer buffer) {
         int n = s.chunks().size();
         byte[][] payloads = new byte[n + 1][];
         long[] starts = new long[n + 2];
@@ -43,10 +60,12 @@ public final class InOrderTranscoder {
         }
         Source src = new Source(payloads, starts);
         SectionReader reader = new SectionReader(options);
-        byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 16, starts[n + 1])];
+        // the image is the stream minus the repeats: never longer
+        byte[] out = buffer.bytes((int) Math.min(Integer.MAX_VALUE - 16, starts[n + 1]));
         int len = 0;
-        long[] firstData = new long[1024]; // per objref: start of its FD_DATA (stream offset) and length, packed
+        long[] firstData = buffer.objrefs(null, 1024); // per objref: start of its FD_DATA (stream offset) and length, packed
         int tables = 0;
+        long next = 0; // where the next event must start: every byte of the stream is in exactly one event
         try {
             for (int i = 0; i <= n; i++) {
                 SectionKind kind = i == 0 ? SectionKind.BEGIN : i == n ? SectionKind.END : SectionKind.TASKS;
@@ -54,12 +73,14 @@ public final class InOrderTranscoder {
                 for (ImageEvent ev = reader.next(); ev != null; ev = reader.next()) {
                     long from = reader.eventOffset();
                     long to = reader.offset();
+                    if (from != next) return null;
+                    next = to;
                     if (ev == ImageEvent.TASK && reader.tableRef() != 0 && !reader.tableRepeat()) tables++;
                     if (ev == ImageEvent.FD) {
-                        int ref = reader.fdEntry().objref();
+                        int ref = reader.fdObjref();
                         long dataAt = from + FD_ENT_BYTES;
                         int dataLen = (int) (to - dataAt);
-                        if (ref >= firstData.length) firstData = Arrays.copyOf(firstData, Math.max(ref + 1, firstData.length * 2));
+                        if (ref >= firstData.length) firstData = buffer.objrefs(firstData, ref + 1);
                         if (reader.fdNew()) {
                             firstData[ref] = (dataAt << 16) | dataLen;
                         } else {
@@ -75,9 +96,8 @@ public final class InOrderTranscoder {
             // in memory, only a format error: the general path names it (or copes with the order)
             return null;
         }
-        if (!reader.complete()) return null;
-        return new EncodedImage(Arrays.copyOf(out, len), reader.tasksNr(), reader.fdCount(),
-                reader.objrefCount() - tables, tables);
+        if (!reader.complete() || next != starts[n + 1]) return null;
+        return new EncodedImage(out, len, reader.tasksNr(), reader.fdCount(), reader.objrefCount() - tables, tables, true);
     }
 
     private static byte[] array(ByteBuffer b) {

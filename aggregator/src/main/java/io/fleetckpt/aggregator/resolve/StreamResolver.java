@@ -31,7 +31,16 @@ public final class StreamResolver {
      * @throws IllegalArgumentException                  the image cannot be written (e.g. strict v13)
      */
     public EncodedImage resolve(CompleteStream stream) throws IOException {
-        EncodedImage image = fast.transcode(stream);
+        return resolve(stream, null);
+    }
+
+    /**
+     * As {@link #resolve(CompleteStream)}; a stream on the fast path is written into
+     * {@code buffer} (null: an array of its own), so the image is valid until the buffer is used
+     * again.
+     */
+    public EncodedImage resolve(CompleteStream stream, ImageBuffer buffer) throws IOException {
+        EncodedImage image = buffer == null ? fast.transcode(stream) : fast.transcode(stream, buffer);
         if (image == null) image = encode(resolveModel(stream));
         if (stream.totals().getTasks() != image.tasks() || stream.totals().getFds() != image.fds()) {
             throw new StreamFormatException(-1, "END totals say " + stream.totals().getTasks() + " tasks and "
@@ -53,7 +62,7 @@ public final class StreamResolver {
         for (Task t : image.tasks()) {
             if (t.tableRef() == 0 || tables.add(t.tableRef())) fdEnts += t.fds().size();
         }
-        return new EncodedImage(ImageWriter.toBytes(image, options), image.tasks().size(), fdEnts,
-                image.openFiles().size(), tables.size());
+        byte[] bytes = ImageWriter.toBytes(image, options);
+        return new EncodedImage(bytes, bytes.length, image.tasks().size(), fdEnts, image.openFiles().size(), tables.size(), false);
     }
 }

@@ -14,8 +14,9 @@ import java.io.IOException;
 
 /**
  * The store-writing stage: reads the image back with the validating reader (an image we could
- * not read must never be stored), then stores it as a content-addressed blob. The same stream
- * always resolves to the same bytes, so re-delivery stores nothing new.
+ * not read must never be stored), unless its bytes are records that reader's twin already
+ * validated ({@link EncodedImage#validated()}), then stores it as a content-addressed blob. The
+ * same stream always resolves to the same bytes, so re-delivery stores nothing new.
  */
 public final class ImageStorer {
     private final ImageStore store;
@@ -31,7 +32,7 @@ public final class ImageStorer {
      * checks it holds what the resolver said it holds.
      */
     private void validate(CompleteStream stream, EncodedImage image) {
-        ImageReader r = new ImageReader(image.bytes(), options);
+        ImageReader r = new ImageReader(image.bytes(), image.length(), options);
         int tasks = 0;
         try {
             ImageEvent ev;
@@ -48,9 +49,9 @@ public final class ImageStorer {
     }
 
     public ImageEntry store(CompleteStream stream, EncodedImage image) throws IOException {
-        validate(stream, image);
+        if (!image.validated()) validate(stream, image);
         // the blob's name becomes durable with the batch (AggregatorCore.flush), before any manifest names it
-        StoredBlob blob = store.stageBlob(image.bytes());
+        StoredBlob blob = store.stageBlob(image.bytes(), image.length());
         StreamTotals t = stream.totals();
         return new ImageEntry(blob.sha256(), blob.sizeBytes(), blob.path(), image.tasks(), image.fds(),
                 image.openFiles(), t.getCapturedAtMs(), t.getFrozen(), Math.max(0, t.getFrozenWindowUs()),

@@ -99,7 +99,25 @@ class StreamResolverTest {
                 assertEquals(viaModel.openFiles(), fast.openFiles());
                 assertEquals(viaModel.tables(), fast.tables());
                 assertEquals(ImageReader.readImage(fast.bytes()).openFiles().size(), fast.openFiles());
+                // the fast path's image is stored without a read-back: it must be what the reader accepts
+                assertTrue(fast.validated(), "copied records the section reader validated");
+                assertFalse(viaModel.validated(), "an image encoded from the model is read back before it is stored");
             }
+        }
+    }
+
+    @Test
+    void aReusedBufferGivesEachImageItsOwnBytes() throws IOException {
+        ImageBuffer buffer = new ImageBuffer();
+        InOrderTranscoder fast = new InOrderTranscoder(FormatOptions.DEFAULT);
+        // large, small, then large again with more objrefs than the first: the table grows mid-image
+        for (Image model : List.of(SimulatedHost.image(7, 30, 150), SimulatedHost.image(8, 2, 5), SimulatedHost.image(9, 60, 300))) {
+            CompleteStream s = stream(sections(model, SectionWriter.MIN_CHUNK_BUDGET, false));
+            byte[] alone = fast.transcode(s).bytes();
+            EncodedImage reused = fast.transcode(s, buffer);
+            assertEquals(alone.length, reused.length());
+            assertArrayEquals(alone, java.util.Arrays.copyOf(reused.bytes(), reused.length()));
+            assertArrayEquals(alone, resolver.resolve(s, buffer).exact().bytes());
         }
     }
 

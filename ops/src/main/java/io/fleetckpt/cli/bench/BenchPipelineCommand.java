@@ -23,11 +23,8 @@ import io.fleetckpt.store.CheckpointManifest;
 import io.fleetckpt.store.CheckpointStatus;
 import io.fleetckpt.store.FileSystemImageStore;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,8 +48,10 @@ import java.util.stream.Stream;
  * End-to-end pipeline benchmark on the real embedded broker: simulated hosts publish their host
  * streams through the agent's publisher, the aggregator stores every image, and the time from
  * the request to the checkpoint's STORED manifest is measured. Then, in the same run and on the
- * same topic, a plain consumer and a fresh aggregator each read the whole backlog: their MB/s
- * ratio says what reassembly, resolution and storing cost over just reading.
+ * same topic, a plain consumer and a fresh aggregator each read the whole backlog, alternately
+ * and several times: the ratio of their median MB/s says what reassembly, resolution and
+ * durable storing cost over just reading. Both are timed from their partitions' assignment to
+ * the end (every record read; the checkpoint's manifest STORED), with the CPU of each span.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Simulated hosts -> embedded Kafka -> aggregator -> store. Measures end-to-end time from the request "
@@ -80,14 +79,33 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
     @Option(names = "--publishers", defaultValue = "2", description = "threads publishing host streams (default: ${DEFAULT-VALUE})")
     int publishers;
 
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "plain-consumer and aggregator reads of the backlog, alternating; medians are reported (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "1",
+            description = "rounds of both reads before the measured ones, not reported (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--catch-up-store", paramLabel = "DIR",
+            description = "where the catch-up runs' stores go, e.g. a tmpfs to see what the disk costs (default: the work directory)")
+    Path catchUpStore;
+
     @Option(names = "--data", paramLabel = "DIR", description = "work directory (default: a temp directory, deleted afterwards)")
     Path data;
 
+    /** The aggregator's consumer thread and its store pool. */
+    private static final String AGGREGATOR_THREADS = "fleetckpt-aggregator";
+    private static final String STORE_THREADS = "fleetckpt-aggregator-store";
+
     private long t0;
+    private Path catchUpStores;
 
     @Override
     public Integer call() throws Exception {
-        if (hosts < 1 || tasks < 1 || fds < 3) throw new CommandLine.ParameterException(spec.commandLine(), "need hosts >= 1, tasks >= 1, fds >= 3");
+        if (hosts < 1 || tasks < 1 || fds < 3 || repeats < 1 || warmup < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "need hosts >= 1, tasks >= 1, fds >= 3, repeats >= 1, warmup >= 0");
+        }
         t0 = System.nanoTime();
         Path work = data != null ? Files.createDirectories(data) : Files.createTempDirectory("fleetckpt-bench-");
         try (HeapSampler heap = new HeapSampler(); EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"), Map.of())) {
@@ -117,30 +135,45 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             progress(String.format("end to end: %,d fd entries stored in %.2f s", fdEntries, endToEnd));
             images.clear();
 
-            // phase 2: a plain consumer reads the same topic from the beginning
-            long[] plain = plainConsume(kafka, topics, budget);
-            double plainS = plain[1] / 1e9;
-            double plainCpuS = plain[2] / 1e9;
-            double plainMbS = plain[0] / 1e6 / plainS;
-            progress(String.format("plain consumer: %,d bytes in %.2f s = %.1f MB/s", plain[0], plainS, plainMbS));
-
-            // phase 3: a fresh aggregator catches up on the same topic
-            Path store2 = work.resolve("store-catchup");
-            AggregatorService catchUp = new AggregatorService(AggregatorSettings.defaults(kafka, topics, store2).withGroupId("bench-catchup")).start();
-            long cpuBefore = 0;
-            while (catchUp.stats().firstChunkNanos == 0 && catchUp.failure() == null) {
-                cpuBefore = processCpuNanos();
-                Thread.sleep(1);
+            // phase 2: on the same topic, alternately, a plain consumer and a fresh aggregator each
+            // read the whole backlog; medians of several runs, as one run of a few hundred ms
+            // swings with whatever else the machine does. The first round only warms up the JIT
+            // (the broker's and the clients' code paths too): not reported.
+            if (catchUpStore != null) catchUpStores = Files.createDirectories(catchUpStore.resolve("bench-" + Long.toHexString(System.nanoTime())));
+            Path storesDir = catchUpStores != null ? catchUpStores : work;
+            List<ReadSpan> plainRuns = new ArrayList<>();
+            List<ReadSpan> aggRuns = new ArrayList<>();
+            long aggPeakHeap = 0;
+            long aggPeakAfterGc = 0;
+            // no System.gc() to start the windows clean: a full collection shrinks the heap, and
+            // growing it again (fresh pages, costly on a VM) would land in the timed spans
+            for (int i = -warmup; i < repeats; i++) {
+                String run = i < 0 ? "warm-up" : String.format("run %d/%d", i + 1, repeats);
+                // on a new thread, as the aggregator's consumer is: per-thread I/O buffers start cold in both
+                ReadSpan plain = onNewThread(() -> PlainTopicReader.read(kafka, topics.records(), budget));
+                progress(String.format("%s plain consumer: %,d bytes in %.3f s = %.1f MB/s (CPU: %.3f s process, %.3f s reader)",
+                        run, plain.bytes(), plain.seconds(), plain.mbPerS(), plain.processCpuNanos() / 1e9,
+                        plain.readerCpuNanos() / 1e9));
+                // a new store each time: every image is written and synced again
+                heap.startWindow();
+                ReadSpan agg = catchUp(kafka, topics, storesDir.resolve("store-catchup-" + (i + warmup)), "bench-catchup-" + (i + warmup), ckpt);
+                progress(String.format("%s aggregator:     %,d bytes in %.3f s = %.1f MB/s (CPU: %.3f s process, %.3f s aggregator threads"
+                                + " of which %.3f s in the store pool)",
+                        run, agg.bytes(), agg.seconds(), agg.mbPerS(), agg.processCpuNanos() / 1e9,
+                        agg.readerCpuNanos() / 1e9, agg.poolCpuNanos() / 1e9));
+                if (i < 0) continue;
+                plainRuns.add(plain);
+                aggRuns.add(agg);
+                aggPeakHeap = Math.max(aggPeakHeap, heap.windowPeakBytes());
+                aggPeakAfterGc = Math.max(aggPeakAfterGc, heap.windowPeakAfterGcBytes());
             }
-            awaitStored(store2, ckpt, catchUp, hosts);
-            double aggCpuS = (processCpuNanos() - cpuBefore) / 1e9;
-            // from its first chunk, as the plain consumer is timed from its first record: group join is not reading
-            double aggS = (System.nanoTime() - catchUp.stats().firstChunkNanos) / 1e9;
-            long aggBytes = catchUp.stats().chunkBytes;
-            catchUp.close();
-            double aggMbS = aggBytes / 1e6 / aggS;
-            progress(String.format("aggregator catch-up: %,d bytes in %.2f s = %.1f MB/s (%.2fx the plain consumer)",
-                    aggBytes, aggS, aggMbS, aggMbS / plainMbS));
+            double plainMbS = median(plainRuns, ReadSpan::mbPerS);
+            double aggMbS = median(aggRuns, ReadSpan::mbPerS);
+            long recordsBytes = plainRuns.get(0).bytes();
+            double plainCpuS = median(plainRuns, x -> x.processCpuNanos() / 1e9);
+            double aggCpuS = median(aggRuns, x -> x.processCpuNanos() / 1e9);
+            progress(String.format("medians of %d runs: aggregator %.1f MB/s, plain consumer %.1f MB/s: %.2fx"
+                    + " (by process CPU per byte: %.2fx)", repeats, aggMbS, plainMbS, aggMbS / plainMbS, plainCpuS / aggCpuS));
 
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("benchmark", "pipeline");
@@ -149,17 +182,35 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             r.put("fds_per_task", fds);
             r.put("fd_entries", fdEntries);
             r.put("partitions", partitions);
-            r.put("records_bytes", plain[0]);
+            r.put("records_bytes", recordsBytes);
             r.put("publish_s", round(publishS));
             r.put("end_to_end_s", round(endToEnd));
             r.put("aggregator_mb_s", round(aggMbS));
             r.put("plain_consumer_mb_s", round(plainMbS));
             r.put("aggregator_vs_plain", round(aggMbS / plainMbS));
-            // CPU of the whole process (broker included) over each timed span: less sensitive to
-            // other load on the machine than the wall-clock rates
-            r.put("plain_consumer_cpu_s", round(plainCpuS));
-            r.put("aggregator_cpu_s", round(aggCpuS));
+            r.put("repeats", repeats);
+            r.put("warmup", warmup);
+            r.put("aggregator_mb_s_runs", aggRuns.stream().map(x -> round(x.mbPerS())).toList());
+            r.put("plain_consumer_mb_s_runs", plainRuns.stream().map(x -> round(x.mbPerS())).toList());
+            r.put("aggregator_s", round3(median(aggRuns, ReadSpan::seconds)));
+            r.put("plain_consumer_s", round3(median(plainRuns, ReadSpan::seconds)));
+            // CPU over each timed span (medians), of the whole process (broker, GC, JIT included)
+            // and of the reader's own threads: less sensitive to other load than the rates
+            r.put("plain_consumer_cpu_s", round3(plainCpuS));
+            r.put("aggregator_cpu_s", round3(aggCpuS));
+            r.put("aggregator_vs_plain_cpu", round(plainCpuS / aggCpuS));
+            r.put("plain_consumer_thread_cpu_s", round3(median(plainRuns, x -> x.readerCpuNanos() / 1e9)));
+            r.put("aggregator_thread_cpu_s", round3(median(aggRuns, x -> x.readerCpuNanos() / 1e9)));
+            r.put("aggregator_consumer_thread_cpu_s", round3(median(aggRuns, x -> (x.readerCpuNanos() - x.poolCpuNanos()) / 1e9)));
+            r.put("aggregator_store_pool_cpu_s", round3(median(aggRuns, x -> x.poolCpuNanos() / 1e9)));
+            r.put("store_fs", Files.getFileStore(storesDir).type());
             r.put("peak_heap_mb", heap.peakBytes() >> 20);
+            // the whole run holds the simulated hosts' models too; during the catch-up runs the heap
+            // left after a collection bounds what the aggregator holds (old garbage not yet
+            // collected included)
+            r.put("peak_heap_after_gc_mb", heap.peakAfterGcBytes() >> 20);
+            r.put("aggregator_peak_heap_mb", aggPeakHeap >> 20);
+            r.put("aggregator_peak_heap_after_gc_mb", aggPeakAfterGc >> 20);
             r.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
             r.put("cores", Runtime.getRuntime().availableProcessors());
             r.put("goal_ratio_met", aggMbS / plainMbS >= 0.7);
@@ -170,7 +221,47 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
             return 0;
         } finally {
             if (data == null) deleteTree(work);
+            // only the directory this run made under --catch-up-store
+            if (catchUpStores != null) deleteTree(catchUpStores);
         }
+    }
+
+    /**
+     * A fresh aggregator (new group, new store) reads the whole records topic until the
+     * checkpoint's manifest is STORED: timed from its partitions' assignment, as the plain
+     * consumer is, so the group join (not reading) is left out.
+     */
+    private ReadSpan catchUp(KafkaClientConfig kafka, TopicNames topics, Path store, String group, String ckpt)
+            throws Exception {
+        AggregatorService agg = new AggregatorService(AggregatorSettings.defaults(kafka, topics, store).withGroupId(group)).start();
+        try {
+            long cpu0 = CpuClock.processNanos();
+            Map<Long, Long> own0 = CpuClock.threadsNamed(AGGREGATOR_THREADS);
+            while (agg.stats().assignedNanos == 0 && agg.failure() == null) {
+                cpu0 = CpuClock.processNanos();
+                own0 = CpuClock.threadsNamed(AGGREGATOR_THREADS);
+                Thread.sleep(1);
+            }
+            awaitStored(store, ckpt, agg, hosts);
+            long end = System.nanoTime();
+            long cpu = CpuClock.processNanos() - cpu0;
+            long own = CpuClock.threadsNamedSince(AGGREGATOR_THREADS, own0);
+            long pool = CpuClock.threadsNamedSince(STORE_THREADS, own0);
+            return new ReadSpan(agg.stats().chunkBytes, end - agg.stats().assignedNanos, cpu, own, pool);
+        } finally {
+            agg.close();
+        }
+    }
+
+    private static <T> T onNewThread(java.util.concurrent.Callable<T> task) throws Exception {
+        java.util.concurrent.FutureTask<T> f = new java.util.concurrent.FutureTask<>(task);
+        new Thread(f, "bench-plain-consumer").start();
+        return f.get();
+    }
+
+    private static <T> double median(List<T> runs, java.util.function.ToDoubleFunction<T> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private void sendRequest(KafkaClientConfig kafka, TopicNames topics, String ckpt, ChunkBudget budget) throws Exception {
@@ -209,10 +300,16 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
 
     private void awaitStored(Path storeDir, String ckpt, AggregatorService aggregator, int expectedHosts) throws Exception {
         FileSystemImageStore store = new FileSystemImageStore(storeDir);
+        Path manifest = store.manifestFile(ckpt);
+        Object seen = null;
         long lastReport = System.nanoTime();
         while (true) {
             if (aggregator.failure() != null) throw new IllegalStateException("aggregator failed: " + aggregator.failure().getMessage());
-            if (aggregator.stats().imagesStored >= expectedHosts) {
+            // polled every millisecond, so parsed only when a new one was renamed into place
+            Object version = aggregator.stats().imagesStored >= expectedHosts && Files.exists(manifest)
+                    ? Files.readAttributes(manifest, java.nio.file.attribute.BasicFileAttributes.class).fileKey() : null;
+            if (version != null && !version.equals(seen)) {
+                seen = version;
                 Optional<CheckpointManifest> m = store.readManifest(ckpt);
                 if (m.isPresent() && m.get().status() == CheckpointStatus.STORED) return;
                 if (m.isPresent() && m.get().status() == CheckpointStatus.FAILED) throw new IllegalStateException("checkpoint failed: " + m.get());
@@ -222,43 +319,7 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
                         + aggregator.stats().chunks + " chunks read");
                 lastReport = System.nanoTime();
             }
-            Thread.sleep(5);
-        }
-    }
-
-    /** CPU time of this process so far (every thread, the embedded broker's too). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** @return {bytes, nanos, process CPU nanos} for reading every record of the records topic (values not decoded) */
-    private static long[] plainConsume(KafkaClientConfig kafka, TopicNames topics, ChunkBudget budget) {
-        // the same client settings as the aggregator's records consumer: the baseline is the best a
-        // reader of this topic that does nothing else achieves
-        java.util.Properties p = kafka.backlogConsumer("bench-plain", budget);
-        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        p.put("max.poll.records", "2000");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor(topics.records()).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long bytes = 0;
-            long t = 0;
-            long cpu = 0;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                    if (t == 0) {
-                        t = System.nanoTime();
-                        cpu = processCpuNanos();
-                    }
-                    bytes += r.value().length;
-                }
-            }
-            return new long[] {bytes, System.nanoTime() - t, processCpuNanos() - cpu};
+            Thread.sleep(1);
         }
     }
 
@@ -270,6 +331,10 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static void deleteTree(Path dir) {

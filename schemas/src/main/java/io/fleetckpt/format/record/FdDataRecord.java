@@ -42,6 +42,21 @@ public record FdDataRecord(FdType type, int mode, int flags, long pos, long vers
 
     /** Field checks only; the caller checks the parent against the FD_ENT's objref. */
     public static FdDataRecord read(RecordInput in, boolean strictV13) throws IOException {
+        int p = in.payloadIndex();
+        FdDataRecord r = new FdDataRecord(check(in, strictV13), in.getUShort(p + OFF_F_MODE), in.getInt(p + OFF_F_FLAGS),
+                in.getLong(p + OFF_F_POS), in.getLong(p + OFF_F_VERSION));
+        in.endRecord();
+        return r;
+    }
+
+    /**
+     * The field checks of {@link #read} without building the record (readers of millions of
+     * records take the fields themselves from {@link RecordInput#payloadIndex()}); leaves the
+     * record unconsumed.
+     *
+     * @return the fd type
+     */
+    public static FdType check(RecordInput in, boolean strictV13) throws IOException {
         int p = in.expectFixed(RecordType.FD_DATA, SIZE);
         int code = in.getUShort(p + OFF_FD_TYPE);
         FdType type = FdType.ofCode(code);
@@ -49,10 +64,7 @@ public record FdDataRecord(FdType type, int mode, int flags, long pos, long vers
         if (strictV13 && !type.isV13()) {
             throw in.error(OFF_FD_TYPE, "fd_type", "fd type " + code + " (" + type + ") is an extension; strict v13 allows 1 (FILE) and 2 (DIR) only");
         }
-        FdDataRecord r = new FdDataRecord(type, in.getUShort(p + OFF_F_MODE), in.getInt(p + OFF_F_FLAGS),
-                in.getLong(p + OFF_F_POS), in.getLong(p + OFF_F_VERSION));
-        in.endRecord();
-        return r;
+        return type;
     }
 
     public OpenFile toOpenFile(int objref, RawBytes path) {

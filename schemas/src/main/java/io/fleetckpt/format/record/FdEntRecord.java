@@ -28,6 +28,19 @@ public final class FdEntRecord {
 
     /** Field checks only; the caller checks parent, objref order and fd order. */
     public static FdEntry read(RecordInput in) throws IOException {
+        int p = check(in);
+        FdEntry e = new FdEntry(in.getInt(p + OFF_FD), in.getInt(p + OFF_CLOSE_ON_EXEC) == 1, in.getInt(p + OFF_OBJREF));
+        in.endRecord();
+        return e;
+    }
+
+    /**
+     * The field checks of {@link #read} without building the entry (readers of millions of
+     * records take the fields themselves); leaves the record unconsumed.
+     *
+     * @return the payload index in {@link RecordInput#buffer()}
+     */
+    public static int check(RecordInput in) throws IOException {
         int p = in.expectFixed(RecordType.FD_ENT, SIZE);
         int objref = in.getInt(p + OFF_OBJREF);
         int fd = in.getInt(p + OFF_FD);
@@ -36,7 +49,6 @@ public final class FdEntRecord {
         if (fd < 0) throw in.error(OFF_FD, "fd", "negative fd " + fd);
         // FD_ISSET via setb gives exactly 0 or 1 on x86-32; anything else is not a kernel value
         if (coe != 0 && coe != 1) throw in.error(OFF_CLOSE_ON_EXEC, "close_on_exec", Integer.toUnsignedString(coe) + ", must be 0 or 1");
-        in.endRecord();
-        return new FdEntry(fd, coe == 1, objref);
+        return p;
     }
 }
