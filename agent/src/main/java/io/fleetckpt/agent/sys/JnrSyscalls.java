@@ -8,7 +8,7 @@ import jnr.ffi.annotations.Pinned;
 
 /**
  * {@link Syscalls} over glibc through jnr-ffi (glibc 2.33 or newer, for the {@code fstatat}
- * symbol). The only class of the project that knows jnr-ffi.
+ * symbol; {@code statx} is in glibc from 2.28). The only class of the project that knows jnr-ffi.
  */
 final class JnrSyscalls implements Syscalls {
     /**
@@ -28,6 +28,9 @@ final class JnrSyscalls implements Syscalls {
         long readlinkat(int dirfd, @Pinned @In byte[] name, @Pinned @Out byte[] buf, long len);
 
         int fstatat(int dirfd, @Pinned @In byte[] name, @Pinned @Out byte[] buf, int flags);
+
+        /** Five parameters, two of them arrays: clear of the six-primitive trap above. */
+        int statx(int dirfd, @Pinned @In byte[] name, int flags, int mask, @Pinned @Out byte[] buf);
 
         long read(int fd, @Pinned @Out byte[] buf, long len);
 
@@ -103,6 +106,11 @@ final class JnrSyscalls implements Syscalls {
     @Override
     public int fstatat(int dirfd, byte[] name, byte[] statBuf, int flags) {
         return err(c.fstatat(dirfd, name, statBuf, flags));
+    }
+
+    @Override
+    public int statx(int dirfd, byte[] name, int flags, int mask, byte[] statxBuf) {
+        return err(c.statx(dirfd, name, flags, mask, statxBuf));
     }
 
     @Override
