@@ -3,6 +3,7 @@ package io.fleetckpt.agent;
 import io.fleetckpt.agent.capture.CapturedFd;
 import io.fleetckpt.agent.capture.CapturedTask;
 import io.fleetckpt.agent.capture.FdScanner;
+import io.fleetckpt.agent.capture.StatCall;
 import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.capture.TaskScan;
 import io.fleetckpt.agent.freeze.CgroupMounts;
@@ -100,7 +101,7 @@ public final class Capturer implements AutoCloseable {
                     notes.addAll(fz.notes());
                     sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
-                    compared = scanAndShare(sel, workers, helpers, true, ph, req.listener());
+                    compared = scanAndShare(sel, workers, helpers, req.statCall(), ph, req.listener());
                 } finally {
                     long thawStart = System.nanoTime();
                     fz.thaw();
@@ -113,7 +114,7 @@ public final class Capturer implements AutoCloseable {
                 core = assemble(compared);
             }
         }
-        if (core == null) core = scanUntilStable(sel, workers, helpers, ph, req.listener());
+        if (core == null) core = scanUntilStable(sel, workers, helpers, req.statCall(), ph, req.listener());
 
         List<TaskError> errors = new ArrayList<>(sel.problems());
         errors.addAll(core.errors);
@@ -162,28 +163,28 @@ public final class Capturer implements AutoCloseable {
     }
 
     /** One scan while frozen: positions cannot move, so they are part of the sharing key. */
-    private Compared scanAndShare(Selection sel, ExecutorService workers, int helpers, boolean frozen, Phases ph,
+    private Compared scanAndShare(Selection sel, ExecutorService workers, int helpers, StatCall statCall, Phases ph,
                               CaptureListener listener) throws IOException {
         Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
         List<Integer> scanned = new ArrayList<>();
         for (int p : sel.pids()) if (!owners.containsKey(p)) scanned.add(p);
         long s0 = System.nanoTime();
-        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, helpers).scan(scanned);
+        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, helpers, statCall).scan(scanned);
         ph.scan += System.nanoTime() - s0;
         listener.onPhase(CaptureListener.Phase.SCANNED, scanned);
-        return share(sel, owners, scans, workers, helpers, frozen, 1, ph, listener);
+        return share(sel, owners, scans, workers, helpers, true, 1, ph, listener);
     }
 
     /**
      * Without freezing: scan until two consecutive scans of a task agree (the table did not
      * change in between), then compare files without positions in the key.
      */
-    private Core scanUntilStable(Selection sel, ExecutorService workers, int helpers, Phases ph,
+    private Core scanUntilStable(Selection sel, ExecutorService workers, int helpers, StatCall statCall, Phases ph,
                                  CaptureListener listener) throws IOException {
         Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
         List<Integer> pending = new ArrayList<>();
         for (int p : sel.pids()) if (!owners.containsKey(p)) pending.add(p);
-        FdScanner scanner = new FdScanner(sys, workers, helpers);
+        FdScanner scanner = new FdScanner(sys, workers, helpers, statCall);
         long s0 = System.nanoTime();
         Map<Integer, TaskScan> previous = scanner.scan(pending);
         Map<Integer, TaskScan> settled = new LinkedHashMap<>();
@@ -313,7 +314,7 @@ public final class Capturer implements AutoCloseable {
      */
     private void warmUp(ExecutorService workers, int helpers) throws IOException {
         if (warm) return;
-        Map<Integer, TaskScan> own = new FdScanner(sys, workers, helpers).scan(List.of(self));
+        Map<Integer, TaskScan> own = new FdScanner(sys, workers, helpers, StatCall.CACHED).scan(List.of(self));
         List<TaskFds> input = new ArrayList<>();
         for (TaskScan s : own.values()) if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
         new OfdResolver(sys, workers, helpers, true).resolve(input);

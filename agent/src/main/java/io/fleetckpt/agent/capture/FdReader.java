@@ -1,7 +1,6 @@
 package io.fleetckpt.agent.capture;
 
 import io.fleetckpt.agent.sys.Errno;
-import io.fleetckpt.agent.sys.StatLayout;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.format.model.RawBytes;
@@ -10,28 +9,28 @@ import java.util.Arrays;
 
 /**
  * Reads one fd at a time of one task: readlinkat on the /proc/PID/fd dirfd (raw bytes),
- * openat + one read + close of /proc/PID/fdinfo/N, fstatat following the magic link. Six
- * syscalls per fd, none of them on the target's open file description. One reader per thread:
- * it owns its buffers and dirfds.
+ * openat + one read + close of /proc/PID/fdinfo/N, a stat following the magic link (statx with
+ * cached attributes unless told otherwise, see {@link StatCall}). Six syscalls per fd, none of
+ * them on the target's open file description. One reader per thread: it owns its buffers and
+ * dirfds.
  */
 final class FdReader implements AutoCloseable {
     private static final int PATH_MAX = 4096;
 
     private final Syscalls sys;
-    private final StatLayout layout;
+    private final FileStat stat;
     private final byte[] name = new byte[16];
     private final byte[] link = new byte[PATH_MAX + 1];
     private byte[] info = new byte[4096];
-    private final byte[] stat = new byte[StatLayout.SIZE];
     private final Fdinfo fdinfo = new Fdinfo();
     private final java.util.Map<Integer, int[]> opened = new java.util.HashMap<>();
     private int pid = -1;
     private int fdDir = -1;
     private int infoDir = -1;
 
-    FdReader(Syscalls sys) {
+    FdReader(Syscalls sys, StatCall statCall) {
         this.sys = sys;
-        this.layout = sys.statLayout();
+        this.stat = new FileStat(sys, statCall);
     }
 
     /**
@@ -75,8 +74,8 @@ final class FdReader implements AutoCloseable {
                     + RawBytes.copyOf(info, 0, infoLen).escaped());
         }
 
-        int st = sys.fstatat(fdDir, name, stat, 0);
-        if (st == -Errno.ENOENT) return fdError(fd, "stat /proc/" + pid + "/fd/" + fd, st);
+        int st = stat.stat(fdDir, name);
+        if (st == -Errno.ENOENT) return fdError(fd, stat.callName() + " /proc/" + pid + "/fd/" + fd, st);
         int flagsAll = fdinfo.flags;
         boolean cloexec = (flagsAll & Syscalls.O_CLOEXEC) != 0;
         int flags = flagsAll & ~Syscalls.O_CLOEXEC;
@@ -87,14 +86,14 @@ final class FdReader implements AutoCloseable {
         int statMode = -1;
         int statErrno = 0;
         if (st == 0) {
-            statMode = layout.mode(stat);
+            statMode = stat.mode();
             opened = FdKinds.ofStatMode(statMode);
             type = FdKinds.pathless(opened, link, linkLen);
-            dev = layout.dev(stat);
-            rdev = layout.rdev(stat);
-            size = layout.size(stat);
-            nlink = layout.nlink(stat);
-            if (ino < 0) ino = layout.ino(stat); // kernels before 5.14 have no ino: line
+            dev = stat.dev();
+            rdev = stat.rdev();
+            size = stat.size();
+            nlink = stat.nlink();
+            if (ino < 0) ino = stat.ino(); // kernels before 5.14 have no ino: line
         } else {
             // Recorded anyway with what /proc said: one odd file is no reason to lose the task.
             statErrno = -st;

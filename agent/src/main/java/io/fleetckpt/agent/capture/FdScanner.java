@@ -24,15 +24,17 @@ public final class FdScanner {
     private final Syscalls sys;
     private final ExecutorService pool;
     private final int helpers;
+    private final StatCall statCall;
 
     /**
      * @param pool    workers for the per-fd work, or null to stay single-threaded
      * @param helpers how many pool workers join the calling thread (threads - 1)
      */
-    public FdScanner(Syscalls sys, ExecutorService pool, int helpers) {
+    public FdScanner(Syscalls sys, ExecutorService pool, int helpers, StatCall statCall) {
         this.sys = sys;
         this.pool = helpers > 0 ? pool : null;
         this.helpers = pool == null ? 0 : helpers;
+        this.statCall = statCall;
     }
 
     /** @return one scan per pid, in the order given */
@@ -74,7 +76,7 @@ public final class FdScanner {
         Map<Integer, TaskError> taskFailures = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            try (FdReader reader = new FdReader(sys)) {
+            try (FdReader reader = new FdReader(sys, statCall)) {
                 for (int c; (c = next.getAndIncrement()) < chunks.size(); ) {
                     Chunk ch = chunks.get(c);
                     if (taskFailures.containsKey(ch.pid)) continue;
