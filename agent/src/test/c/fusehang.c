@@ -1,7 +1,7 @@
 /*
  * fusehang: a FUSE filesystem that stops answering stat, for the hung-filesystem tests.
  *
- *   fusehang MOUNTPOINT
+ *   fusehang MOUNTPOINT [SECONDS]
  *
  * Speaks the kernel's FUSE protocol on /dev/fuse directly (no libfuse: only <linux/fuse.h>), so
  * it needs root and the fuse filesystem, nothing else. The mount holds one regular file,
@@ -13,7 +13,9 @@
  * the caller's stat blocks as on a hung FUSE daemon or a dead NFS server, until the daemon goes
  * away. Everything else (lookup, open, flush, release) keeps being answered. SIGTERM detaches
  * the mount and exits; closing /dev/fuse then fails every unanswered request with ENOTCONN, so
- * whoever was blocked gets free.
+ * whoever was blocked gets free. After SECONDS (if given) it does the same by itself: a test that
+ * went wrong cannot leave a process blocked for good, even when the JVM that should end the
+ * daemon is itself stuck.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -73,8 +75,8 @@ static void attr_of(uint64_t node, struct fuse_attr *a)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: fusehang MOUNTPOINT\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: fusehang MOUNTPOINT [SECONDS]\n");
 		return 2;
 	}
 	mountpoint = argv[1];
@@ -91,6 +93,8 @@ int main(int argc, char **argv)
 	}
 	signal(SIGUSR1, on_usr1);
 	signal(SIGTERM, on_term);
+	signal(SIGALRM, on_term);
+	if (argc == 3) alarm(atoi(argv[2]));
 	printf("READY\n");
 	fflush(stdout);
 

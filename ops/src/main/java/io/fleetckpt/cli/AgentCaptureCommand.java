@@ -52,7 +52,7 @@ final class AgentCaptureCommand implements Callable<Integer> {
         KafkaOptions kafka = parent.kafka;
         String host = AgentCommand.resolveHostId(parent.hostId);
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), parent.json);
-        try (LocalHostCapturer capturer = new LocalHostCapturer(parent.stateDir, AgentCommand.threadCount(parent.threads))) {
+        try (LocalHostCapturer capturer = parent.capturer()) {
             AgentCommand.recoverLeftovers(capturer, spec.commandLine().getErr());
             AgentCommand.awaitTopics(kafka);
             return publishOnce(kafka, host, capturer, out);

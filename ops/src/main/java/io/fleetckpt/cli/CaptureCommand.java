@@ -80,6 +80,11 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--freeze-timeout", paramLabel = "MS", description = "bound on waiting for the frozen state (default ${DEFAULT-VALUE})")
     long freezeTimeoutMs = CaptureRequest.DEFAULT_FREEZE_TIMEOUT.toMillis();
 
+    @Option(names = "--max-frozen", paramLabel = "DURATION", defaultValue = "30s", converter = io.fleetckpt.cli.kafka.DurationConverter.class,
+            description = "bound on the frozen window: past it the tasks are thawed anyway and the unfinished ones fail (partial);"
+                    + " a call stuck for a quarter of it (a hung filesystem) fails its task at once (default ${DEFAULT-VALUE})")
+    Duration maxFrozen;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "where the freezer notes what it froze, so a restarted agent thaws it (default ${DEFAULT-VALUE})")
     Path stateDir = CaptureRequest.DEFAULT_STATE_DIR;
@@ -96,6 +101,9 @@ public final class CaptureCommand implements Callable<Integer> {
         if (freezeTimeoutMs < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze-timeout must be 0 or more milliseconds");
         }
+        if (maxFrozen.isNegative() || maxFrozen.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-frozen must be positive");
+        }
         String unwritable = unwritableOutput(output);
         if (unwritable != null) {
             // before anything is frozen: finding this after the capture wasted the frozen window
@@ -106,7 +114,8 @@ public final class CaptureCommand implements Callable<Integer> {
                 ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
                 : CaptureListener.NONE;
         CaptureRequest req = CaptureRequest.of(selectors).withFreeze(!noFreeze).withThreads(threads)
-                .withFreezeTimeout(Duration.ofMillis(freezeTimeoutMs)).withStateDir(stateDir).withListener(progress);
+                .withFreezeTimeout(Duration.ofMillis(freezeTimeoutMs)).withStateDir(stateDir).withListener(progress)
+                .withMaxFrozen(maxFrozen);
 
         CaptureResult r;
         try (Capturer capturer = new Capturer(Syscalls.system())) {

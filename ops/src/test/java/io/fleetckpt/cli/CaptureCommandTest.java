@@ -109,6 +109,17 @@ class CaptureCommandTest {
     }
 
     @Test
+    void aZeroOrUnreadableMaxFrozenIsAUsageError() {
+        Run zero = run("capture", "--pid", "1", "--max-frozen", "0s", "-o", tmp.resolve("x.img").toString());
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().startsWith("--max-frozen must be positive"), zero.err());
+        Run word = run("capture", "--pid", "1", "--max-frozen", "soon", "-o", tmp.resolve("x.img").toString());
+        assertEquals(2, word.code());
+        assertTrue(word.err().contains("'soon' is not a duration"), word.err());
+        assertFalse(Files.exists(tmp.resolve("x.img")));
+    }
+
+    @Test
     void noSelectorIsAUsageError() {
         Run r = run("capture", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, r.code());

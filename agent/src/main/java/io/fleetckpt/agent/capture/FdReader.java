@@ -28,9 +28,17 @@ final class FdReader implements AutoCloseable {
     private int fdDir = -1;
     private int infoDir = -1;
 
+    private final CallProbe probe;
+
     FdReader(Syscalls sys, StatCall statCall) {
         this.sys = sys;
         this.stat = new FileStat(sys, statCall);
+        this.probe = new CallProbe(stat.callName());
+    }
+
+    /** Where this reader says which call it is in, for the scan's coordinator. */
+    CallProbe probe() {
+        return probe;
     }
 
     /**
@@ -41,6 +49,7 @@ final class FdReader implements AutoCloseable {
         if (newPid == pid) return;
         int[] dirs = opened.get(newPid);
         if (dirs == null) {
+            probe.calling(CallProbe.OPEN_DIRS);
             int d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
             if (d < 0) throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fd", d);
             int i = sys.open(ProcNames.path("/proc/" + newPid + "/fdinfo"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
@@ -63,10 +72,12 @@ final class FdReader implements AutoCloseable {
      */
     Object read(int fd) {
         ProcNames.decimal(fd, name);
+        probe.calling(CallProbe.READLINK);
         int linkLen = sys.readlinkat(fdDir, name, link);
         if (linkLen < 0) return fdError(fd, "readlink /proc/" + pid + "/fd/" + fd, linkLen);
         if (linkLen > PATH_MAX) return new TaskError(pid, fd, TaskError.Kind.IO, "link text longer than PATH_MAX");
 
+        probe.calling(CallProbe.FDINFO);
         int infoLen = readFdinfo(fd);
         if (infoLen < 0) return fdError(fd, "read /proc/" + pid + "/fdinfo/" + fd, infoLen);
         if (!fdinfo.parse(info, infoLen)) {
@@ -74,6 +85,7 @@ final class FdReader implements AutoCloseable {
                     + RawBytes.copyOf(info, 0, infoLen).escaped());
         }
 
+        probe.calling(CallProbe.STAT);
         int st = stat.stat(fdDir, name);
         if (st == -Errno.ENOENT) return fdError(fd, stat.callName() + " /proc/" + pid + "/fd/" + fd, st);
         int flagsAll = fdinfo.flags;

@@ -26,6 +26,11 @@ public final class FuseHang implements AutoCloseable {
     public static final long SIZE = 12345;
     public static final int MODE = 0100640;
     private static final int SIGUSR1 = 10;
+    /**
+     * The daemon ends itself after this, whatever the JVM does: a test that wedges the JVM (a
+     * thread stuck in a stat holding a JNI critical region stops every GC) is freed by it.
+     */
+    static final long LIFETIME_SECONDS = 180;
 
     public final Path mountpoint;
     /** The process with fd 3 open on the file; it echoes each line of its stdin. */
@@ -46,7 +51,7 @@ public final class FuseHang implements AutoCloseable {
         Assumptions.assumeTrue(Files.exists(Path.of("/dev/fuse")), "/dev/fuse is missing: no FUSE here");
         Path bin = CPrograms.build("fusehang");
         Path mnt = Captures.tempDir("fuse");
-        Process d = new ProcessBuilder(bin.toString(), mnt.toString()).redirectErrorStream(true).start();
+        Process d = new ProcessBuilder(bin.toString(), mnt.toString(), Long.toString(LIFETIME_SECONDS)).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         if (!"READY".equals(first)) {
