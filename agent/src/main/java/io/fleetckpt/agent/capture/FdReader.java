@@ -20,8 +20,16 @@ final class FdReader implements AutoCloseable {
     private final Syscalls sys;
     private final FileStat stat;
     private final byte[] name = new byte[16];
-    private final byte[] link = new byte[PATH_MAX + 1];
-    private byte[] info = new byte[4096];
+    /*
+     * Buffers start small because each call copies its whole buffer out of native memory (no
+     * array is pinned, see JnrSyscalls): most names and fdinfo records fit, the rest are read
+     * again (a name) or further (fdinfo) into larger ones.
+     */
+    private final byte[] shortLink = new byte[256];
+    private final byte[] longLink = new byte[PATH_MAX + 1];
+    private final byte[] shortInfo = new byte[512];
+    /** what the last {@link #readFdinfo} filled: {@link #shortInfo}, or a larger copy */
+    private byte[] info = shortInfo;
     private final Fdinfo fdinfo = new Fdinfo();
     private final java.util.Map<Integer, int[]> opened = new java.util.HashMap<>();
     private int pid = -1;
@@ -73,7 +81,12 @@ final class FdReader implements AutoCloseable {
     Object read(int fd) {
         ProcNames.decimal(fd, name);
         probe.calling(CallProbe.READLINK);
+        byte[] link = shortLink;
         int linkLen = sys.readlinkat(fdDir, name, link);
+        if (linkLen == link.length) { // perhaps cut short: again with room for any path
+            link = longLink;
+            linkLen = sys.readlinkat(fdDir, name, link);
+        }
         if (linkLen < 0) return fdError(fd, "readlink /proc/" + pid + "/fd/" + fd, linkLen);
         if (linkLen > PATH_MAX) return new TaskError(pid, fd, TaskError.Kind.IO, "link text longer than PATH_MAX");
 
@@ -123,11 +136,12 @@ final class FdReader implements AutoCloseable {
         int f = sys.openat(infoDir, name, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
         if (f < 0) return f;
         try {
+            info = shortInfo;
             int n = sys.read(f, info);
             if (n < 0) return n;
             int total = n;
             while (total == info.length) { // an epoll with many targets: keep reading
-                info = Arrays.copyOf(info, info.length * 2);
+                info = Arrays.copyOf(info, info.length * 4);
                 byte[] rest = new byte[info.length - total];
                 int m = sys.read(f, rest);
                 if (m < 0) return m;
