@@ -1,7 +1,5 @@
 package io.fleetckpt.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetckpt.agent.CaptureListener;
 import io.fleetckpt.agent.CaptureRequest;
 import io.fleetckpt.agent.CaptureResult;
@@ -12,7 +10,10 @@ import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.cli.capture.CaptureJson;
+import io.fleetckpt.cli.inspect.ImageJsonSink;
+import io.fleetckpt.cli.inspect.ImageWalker;
 import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.format.ImageFormatException;
 import io.fleetckpt.format.ImageWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,7 +66,8 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true, description = "the image file to write")
     Path output;
 
-    @Option(names = "--json", description = "print the captured model as JSON instead of the summary")
+    @Option(names = "--json", description = "print the written image as JSON (inspect --json's vocabulary) with how the capture went"
+            + " and what it learnt per fd beyond the image, instead of the summary")
     boolean json;
 
     @Option(names = "--no-freeze", description = "do not freeze: scan until two scans agree; marked \"not frozen\"")
@@ -132,14 +134,16 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         long bytes = write(mapped, output);
         if (json) {
-            ObjectMapper om = new ObjectMapper();
-            ObjectNode root = new CaptureJson(om).toJson(r);
-            root.put("partial", !errors.isEmpty());
-            root.put("image", output.toString());
-            root.put("image_bytes", bytes);
-            var excluded = root.putArray("excluded_strict_v13");
-            for (TaskError e : mapped.excluded()) excluded.add(new CaptureJson(om).error(e));
-            spec.commandLine().getOut().println(om.writeValueAsString(root));
+            // The image just written, read back through inspect's writer: both commands describe
+            // an image in the same words, and this one says exactly what the file holds.
+            PrintWriter out = spec.commandLine().getOut();
+            ImageFormatException bad = new ImageWalker(output, FormatOptions.DEFAULT.withStrictV13(strictV13))
+                    .walk(new ImageJsonSink(out, new CaptureJson(r, errors, mapped.excluded())));
+            out.flush();
+            if (bad != null) {
+                err.println("fleetckpt capture: the image just written does not read back: " + bad.getMessage());
+                return 2;
+            }
         } else {
             summary(r, mapped, errors, bytes, spec.commandLine().getOut());
         }
