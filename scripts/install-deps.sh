@@ -5,6 +5,9 @@
 # INSTALL_PROMTOOL=1 also installs Debian's prometheus package for promtool, which checks the
 # dashboard's queries, the alert rules and the scrape config; it is opt-in because the package
 # starts a Prometheus server and node exporter where systemd runs. Without it those checks skip.
+# The hung-filesystem tests need no package: their FUSE daemon (agent/src/test/c/fusehang.c)
+# speaks /dev/fuse directly with <linux/fuse.h> from libc6-dev's linux-libc-dev; they skip where
+# /dev/fuse is missing (no fuse module) or the mount is refused (not root).
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)

@@ -160,6 +160,31 @@ static int zoo(const char *dir) {
     say("name_bad_utf8", must(open(join(dir, "bad\xff\xfeutf8"), O_RDWR | O_CREAT, 0644), "open bad utf8"));
     say("live_named_deleted", must(open(join(dir, "tail (deleted)"), O_RDWR | O_CREAT, 0644), "open tail"));
     say("nsfs", must(open("/proc/self/ns/net", O_RDONLY), "open /proc/self/ns/net"));
+    /* names longer than the capture's first readlink buffer (256 bytes), and one exactly that long */
+    char longdir[201];
+    memset(longdir, 'x', 200);
+    longdir[200] = 0;
+    char *ld = join(dir, longdir);
+    must(mkdir(ld, 0755), "mkdir long");
+    char longname[151];
+    memset(longname, 'y', 150);
+    longname[150] = 0;
+    say("name_long", must(open(join(ld, longname), O_RDWR | O_CREAT, 0644), "open long name"));
+    int rest = 256 - (int) strlen(ld) - 1;
+    if (rest > 0 && rest < 256) {
+        char exact[256];
+        memset(exact, 'z', rest);
+        exact[rest] = 0;
+        say("name_256", must(open(join(ld, exact), O_RDWR | O_CREAT, 0644), "open 256-byte name"));
+    }
+    /* an fdinfo record larger than the capture's first read buffer (512 bytes): 40 tfd lines */
+    int big = must(epoll_create1(0), "epoll_create1 big");
+    for (int i = 0; i < 40; i++) {
+        int t = must(eventfd(0, 0), "eventfd for big epoll");
+        struct epoll_event e = {.events = EPOLLIN, .data.fd = t};
+        must(epoll_ctl(big, EPOLL_CTL_ADD, t, &e), "epoll_ctl big");
+    }
+    say("epoll_40_targets", big);
     int dev = open("/dev/net/tun", O_RDWR);
     if (dev < 0) dev = open("/dev/fuse", O_RDWR);
     if (dev >= 0) say("unknown_chardev", dev);

@@ -3,6 +3,8 @@ package io.fleetckpt.agent;
 import io.fleetckpt.agent.capture.CapturedFd;
 import io.fleetckpt.agent.capture.CapturedTask;
 import io.fleetckpt.agent.capture.FdScanner;
+import io.fleetckpt.agent.capture.StatCall;
+import io.fleetckpt.agent.capture.WindowBudget;
 import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.capture.TaskScan;
 import io.fleetckpt.agent.freeze.CgroupMounts;
@@ -28,7 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The capture, start to end: select → freeze → scan → share → thaw. Thaws whatever happens
@@ -44,8 +48,7 @@ import java.util.concurrent.Executors;
 public final class Capturer implements AutoCloseable {
     private final Syscalls sys;
     private final int self;
-    private ExecutorService pool;
-    private int poolSize;
+    private ThreadPoolExecutor pool;
     private boolean recovered;
     private boolean warm;
 
@@ -69,14 +72,18 @@ public final class Capturer implements AutoCloseable {
         long t0 = System.nanoTime();
         long epoch = System.currentTimeMillis() / 1000;
         List<String> notes = new ArrayList<>(recoverLeftovers(req.stateDir()));
+        int blockedBefore = FdScanner.threadsStillBlocked();
+        if (blockedBefore > 0) {
+            notes.add(blockedBefore + " capture thread(s) of earlier captures are still blocked in calls that never returned (a hung filesystem?)");
+        }
         CgroupMounts mounts = fixedMounts != null ? fixedMounts : CgroupMounts.detect();
         Selection sel = new TaskSelector(self, mounts).select(req.selectors());
         long tSelected = System.nanoTime();
         req.listener().onPhase(CaptureListener.Phase.SELECTED, sel.pids());
 
         ExecutorService workers = workers(req.threads());
-        int helpers = req.threads() - 1;
-        warmUp(workers, helpers);
+        int threads = req.threads();
+        warmUp(workers, threads, req.maxFrozen());
         Phases ph = new Phases();
         Core core = null;
         Compared compared = null;
@@ -100,7 +107,8 @@ public final class Capturer implements AutoCloseable {
                     notes.addAll(fz.notes());
                     sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
-                    compared = scanAndShare(sel, workers, helpers, true, ph, req.listener());
+                    WindowBudget budget = WindowBudget.frozen(req.maxFrozen(), fz.windowStartNanos());
+                    compared = scanAndShare(sel, workers, threads, req.statCall(), budget, ph, req.listener());
                 } finally {
                     long thawStart = System.nanoTime();
                     fz.thaw();
@@ -113,7 +121,14 @@ public final class Capturer implements AutoCloseable {
                 core = assemble(compared);
             }
         }
-        if (core == null) core = scanUntilStable(sel, workers, helpers, ph, req.listener());
+        if (core == null) {
+            core = scanUntilStable(sel, workers, threads, req.statCall(), WindowBudget.unfrozen(req.maxFrozen()), ph, req.listener());
+        }
+        int blockedNow = FdScanner.threadsStillBlocked();
+        if (blockedNow > blockedBefore) {
+            notes.add((blockedNow - blockedBefore) + " capture thread(s) left blocked in calls that did not return;"
+                    + " each ends when its call does (the tasks were not kept waiting for them)");
+        }
 
         List<TaskError> errors = new ArrayList<>(sel.problems());
         errors.addAll(core.errors);
@@ -162,35 +177,37 @@ public final class Capturer implements AutoCloseable {
     }
 
     /** One scan while frozen: positions cannot move, so they are part of the sharing key. */
-    private Compared scanAndShare(Selection sel, ExecutorService workers, int helpers, boolean frozen, Phases ph,
-                              CaptureListener listener) throws IOException {
+    private Compared scanAndShare(Selection sel, ExecutorService workers, int threads, StatCall statCall, WindowBudget budget,
+                                  Phases ph, CaptureListener listener) throws IOException {
         Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
         List<Integer> scanned = new ArrayList<>();
         for (int p : sel.pids()) if (!owners.containsKey(p)) scanned.add(p);
         long s0 = System.nanoTime();
-        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, helpers).scan(scanned);
+        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, threads, statCall, budget).scan(scanned);
         ph.scan += System.nanoTime() - s0;
         listener.onPhase(CaptureListener.Phase.SCANNED, scanned);
-        return share(sel, owners, scans, workers, helpers, frozen, 1, ph, listener);
+        return share(sel, owners, scans, workers, threads, budget, true, 1, ph, listener);
     }
 
     /**
      * Without freezing: scan until two consecutive scans of a task agree (the table did not
      * change in between), then compare files without positions in the key.
      */
-    private Core scanUntilStable(Selection sel, ExecutorService workers, int helpers, Phases ph,
-                                 CaptureListener listener) throws IOException {
+    private Core scanUntilStable(Selection sel, ExecutorService workers, int threads, StatCall statCall, WindowBudget budget,
+                                 Phases ph, CaptureListener listener) throws IOException {
         Map<Integer, Integer> owners = new TableSharing(sys).owners(sel.pids());
         List<Integer> pending = new ArrayList<>();
         for (int p : sel.pids()) if (!owners.containsKey(p)) pending.add(p);
-        FdScanner scanner = new FdScanner(sys, workers, helpers);
+        FdScanner scanner = new FdScanner(sys, workers, threads, statCall, budget);
         long s0 = System.nanoTime();
         Map<Integer, TaskScan> previous = scanner.scan(pending);
         Map<Integer, TaskScan> settled = new LinkedHashMap<>();
+        pending = settleHung(pending, previous, settled);
         int scans = 1;
         while (!pending.isEmpty() && scans < CaptureRequest.MAX_UNFROZEN_SCANS) {
             Map<Integer, TaskScan> now = scanner.scan(pending);
             scans++;
+            pending = settleHung(pending, now, settled);
             List<Integer> still = new ArrayList<>();
             for (int p : pending) {
                 TaskScan a = previous.get(p), b = now.get(p);
@@ -209,11 +226,25 @@ public final class Capturer implements AutoCloseable {
         Map<Integer, TaskScan> ordered = new LinkedHashMap<>();
         for (int p : sel.pids()) if (settled.containsKey(p)) ordered.put(p, settled.get(p));
         listener.onPhase(CaptureListener.Phase.SCANNED, new ArrayList<>(ordered.keySet()));
-        return assemble(share(sel, owners, ordered, workers, helpers, false, scans, ph, listener));
+        return assemble(share(sel, owners, ordered, workers, threads, budget, false, scans, ph, listener));
+    }
+
+    /**
+     * Tasks whose scan met a call that did not return are done with: scanning them again would
+     * only meet it again (and leave another thread behind).
+     */
+    private static List<Integer> settleHung(List<Integer> pending, Map<Integer, TaskScan> scans, Map<Integer, TaskScan> settled) {
+        List<Integer> rest = new ArrayList<>();
+        for (int p : pending) {
+            TaskScan s = scans.get(p);
+            if (s.errors().stream().anyMatch(e -> e.kind() == TaskError.Kind.HUNG)) settled.put(p, s);
+            else rest.add(p);
+        }
+        return rest;
     }
 
     private Compared share(Selection sel, Map<Integer, Integer> owners, Map<Integer, TaskScan> scans,
-                       ExecutorService workers, int helpers, boolean keyOnPos, int scanCount, Phases ph,
+                       ExecutorService workers, int threads, WindowBudget budget, boolean keyOnPos, int scanCount, Phases ph,
                        CaptureListener listener) throws IOException {
         long s0 = System.nanoTime();
         Map<Integer, List<TaskError>> errors = new LinkedHashMap<>();
@@ -236,7 +267,19 @@ public final class Capturer implements AutoCloseable {
             errors.put(e.pid(), new ArrayList<>(List.of(e)));
             input.removeIf(t -> t.pid() == e.pid());
         }
-        OfdResolver.Result shared = new OfdResolver(sys, workers, helpers, keyOnPos).resolve(input);
+        long deadline = keyOnPos ? budget.deadlineNanos() : Long.MAX_VALUE;
+        OfdResolver.Result shared = budget.expired(System.nanoTime())
+                ? new OfdResolver.Result(new int[0][], List.of(), 0, true)
+                : new OfdResolver(sys, workers, threads - 1, keyOnPos, deadline).resolve(input);
+        if (shared.expired()) {
+            // Comparing files needs the tasks frozen: what was not compared by the bound is lost.
+            for (TaskFds t : input) {
+                errors.put(t.pid(), new ArrayList<>(List.of(TaskError.task(t.pid(), TaskError.Kind.HUNG,
+                        "its files were not compared (kcmp) before the frozen window reached its bound (" + budget.boundText() + ")"))));
+            }
+            input = new ArrayList<>();
+            shared = new OfdResolver.Result(new int[0][], shared.failures(), shared.kcmpCalls(), true);
+        }
         for (KcmpFailure f : shared.failures()) {
             TaskError e = exited(f.pid())
                     ? TaskError.task(f.pid(), TaskError.Kind.EXITED, "process exited during the capture")
@@ -311,12 +354,12 @@ public final class Capturer implements AutoCloseable {
      * first call of each native binding generates its stub and loads classes (tens of ms in a
      * fresh JVM), which would otherwise land in the frozen window.
      */
-    private void warmUp(ExecutorService workers, int helpers) throws IOException {
+    private void warmUp(ExecutorService workers, int threads, java.time.Duration bound) throws IOException {
         if (warm) return;
-        Map<Integer, TaskScan> own = new FdScanner(sys, workers, helpers).scan(List.of(self));
+        Map<Integer, TaskScan> own = new FdScanner(sys, workers, threads, StatCall.CACHED, WindowBudget.unfrozen(bound)).scan(List.of(self));
         List<TaskFds> input = new ArrayList<>();
         for (TaskScan s : own.values()) if (s.complete()) input.add(new TaskFds(s.pid(), s.fds()));
-        new OfdResolver(sys, workers, helpers, true).resolve(input);
+        new OfdResolver(sys, workers, threads - 1, true, Long.MAX_VALUE).resolve(input);
         sys.kcmp(self, self, Syscalls.KCMP_FILES, 0, 0);
         ProcStat.read(self);
         warm = true;
@@ -362,17 +405,22 @@ public final class Capturer implements AutoCloseable {
         return st == null || st.gone();
     }
 
+    /**
+     * The scan's workers and the sharing's helpers. Threads are kept for the next capture (no
+     * thread start in the frozen window), and a task never waits for a free one: a worker
+     * stuck in a call that does not return keeps its thread, and the capture goes on in a new one.
+     */
     private synchronized ExecutorService workers(int threads) {
-        if (threads <= 1) return null;
-        if (pool == null || poolSize != threads - 1) {
-            if (pool != null) pool.shutdown();
-            poolSize = threads - 1;
-            pool = Executors.newFixedThreadPool(poolSize, r -> {
+        if (pool == null) {
+            pool = new ThreadPoolExecutor(threads, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "fleetckpt-scan");
                 t.setDaemon(true);
                 return t;
             });
+        } else if (pool.getCorePoolSize() != threads) {
+            pool.setCorePoolSize(threads);
         }
+        pool.prestartAllCoreThreads();
         return pool;
     }
 

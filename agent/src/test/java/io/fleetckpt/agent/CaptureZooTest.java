@@ -171,6 +171,8 @@ class CaptureZooTest {
         assertEquals(fd(parent(), epoll).objref(), fd(child(), epoll).objref(), "epoll inherited");
         assertEquals(FdType.ANON, fd(parent(), epoll).type());
         assertTrue(fd(parent(), epoll).fdinfoExtra().utf8Lossy().contains("tfd:"), "epoll targets from fdinfo");
+        String big = p("epoll_40_targets").fdinfoExtra().utf8Lossy();
+        assertEquals(40, big.split("tfd:", -1).length - 1, "all 40 targets of an fdinfo record larger than the first read: " + big);
         int target = zoo.fds.get("epoll_target");
         assertTrue(child().fds().stream().noneMatch(f -> f.fd() == target
                 && f.path().utf8Lossy().equals("anon_inode:[eventfd]") && f.objref() == fd(parent(), target).objref()),
@@ -238,6 +240,9 @@ class CaptureZooTest {
         assertEquals(33, memfd.pos());
         assertTrue(memfd.path().utf8Lossy().startsWith("/memfd:fixture-memfd"));
 
+        assertArrayEquals(bytes(dir + "/" + "x".repeat(200) + "/" + "y".repeat(150)), p("name_long").path().toByteArray(),
+                "a name longer than the first readlink buffer");
+        if (zoo.fds.containsKey("name_256")) assertEquals(256, p("name_256").path().length(), "a name exactly as long as the first buffer");
         assertArrayEquals(bytes(dir + "/with space"), p("name_space").path().toByteArray());
         assertArrayEquals(bytes(dir + "/new\nline"), p("name_newline").path().toByteArray());
         byte[] bad = bytes(dir + "/bad__utf8");

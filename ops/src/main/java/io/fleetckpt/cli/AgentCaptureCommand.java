@@ -53,7 +53,7 @@ final class AgentCaptureCommand implements Callable<Integer> {
         String host = AgentCommand.validId("--host-id", AgentCommand.resolveHostId(parent.hostId));
         AgentCommand.validId("--checkpoint", checkpointId);
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), parent.json);
-        try (LocalHostCapturer capturer = new LocalHostCapturer(parent.stateDir, AgentCommand.threadCount(parent.threads))) {
+        try (LocalHostCapturer capturer = parent.capturer()) {
             AgentCommand.recoverLeftovers(capturer, spec.commandLine().getErr());
             AgentCommand.awaitTopics(kafka);
             return publishOnce(kafka, host, capturer, out);

@@ -51,13 +51,18 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per handled request on stdout.")
     boolean json;
 
+    @Option(names = "--max-frozen", paramLabel = "DURATION", defaultValue = "30s", converter = io.fleetckpt.cli.kafka.DurationConverter.class,
+            description = "Bound on the frozen window: past it the tasks are thawed anyway and the unfinished ones fail;"
+                    + " a call stuck for a quarter of it fails its task at once (default ${DEFAULT-VALUE}).")
+    Duration maxFrozen;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         String host = validId("--host-id", resolveHostId(hostId));
-        try (LocalHostCapturer capturer = new LocalHostCapturer(stateDir, threadCount(threads))) {
+        try (LocalHostCapturer capturer = capturer()) {
             // before anything that can wait or fail (the broker): tasks a killed agent left frozen
             // must not stay frozen until the broker is back and the next request arrives
             recoverLeftovers(capturer, spec.commandLine().getErr());
@@ -80,6 +85,14 @@ public final class AgentCommand implements Callable<Integer> {
             agent.runDaemon();
         }
         return 0;
+    }
+
+    /** The capture stage as the options configure it (shared with {@code agent capture}). */
+    LocalHostCapturer capturer() {
+        if (maxFrozen.isNegative() || maxFrozen.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-frozen must be positive");
+        }
+        return new LocalHostCapturer(stateDir, threadCount(threads), maxFrozen);
     }
 
     /** Thaws what a dead agent left frozen, saying what it did on {@code err}. */

@@ -1,7 +1,5 @@
 package io.fleetckpt.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetckpt.agent.CaptureListener;
 import io.fleetckpt.agent.CaptureRequest;
 import io.fleetckpt.agent.CaptureResult;
@@ -12,7 +10,10 @@ import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.cli.capture.CaptureJson;
+import io.fleetckpt.cli.inspect.ImageJsonSink;
+import io.fleetckpt.cli.inspect.ImageWalker;
 import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.format.ImageFormatException;
 import io.fleetckpt.format.ImageWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,7 +66,8 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true, description = "the image file to write")
     Path output;
 
-    @Option(names = "--json", description = "print the captured model as JSON instead of the summary")
+    @Option(names = "--json", description = "print the written image as JSON (inspect --json's vocabulary) with how the capture went"
+            + " and what it learnt per fd beyond the image, instead of the summary")
     boolean json;
 
     @Option(names = "--no-freeze", description = "do not freeze: scan until two scans agree; marked \"not frozen\"")
@@ -79,6 +81,11 @@ public final class CaptureCommand implements Callable<Integer> {
 
     @Option(names = "--freeze-timeout", paramLabel = "MS", description = "bound on waiting for the frozen state (default ${DEFAULT-VALUE})")
     long freezeTimeoutMs = CaptureRequest.DEFAULT_FREEZE_TIMEOUT.toMillis();
+
+    @Option(names = "--max-frozen", paramLabel = "DURATION", defaultValue = "30s", converter = io.fleetckpt.cli.kafka.DurationConverter.class,
+            description = "bound on the frozen window: past it the tasks are thawed anyway and the unfinished ones fail (partial);"
+                    + " a call stuck for a quarter of it (a hung filesystem) fails its task at once (default ${DEFAULT-VALUE})")
+    Duration maxFrozen;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "where the freezer notes what it froze, so a restarted agent thaws it (default ${DEFAULT-VALUE})")
@@ -96,6 +103,9 @@ public final class CaptureCommand implements Callable<Integer> {
         if (freezeTimeoutMs < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--freeze-timeout must be 0 or more milliseconds");
         }
+        if (maxFrozen.isNegative() || maxFrozen.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-frozen must be positive");
+        }
         String unwritable = unwritableOutput(output);
         if (unwritable != null) {
             // before anything is frozen: finding this after the capture wasted the frozen window
@@ -106,7 +116,8 @@ public final class CaptureCommand implements Callable<Integer> {
                 ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
                 : CaptureListener.NONE;
         CaptureRequest req = CaptureRequest.of(selectors).withFreeze(!noFreeze).withThreads(threads)
-                .withFreezeTimeout(Duration.ofMillis(freezeTimeoutMs)).withStateDir(stateDir).withListener(progress);
+                .withFreezeTimeout(Duration.ofMillis(freezeTimeoutMs)).withStateDir(stateDir).withListener(progress)
+                .withMaxFrozen(maxFrozen);
 
         CaptureResult r;
         try (Capturer capturer = new Capturer(Syscalls.system())) {
@@ -123,14 +134,16 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         long bytes = write(mapped, output);
         if (json) {
-            ObjectMapper om = new ObjectMapper();
-            ObjectNode root = new CaptureJson(om).toJson(r);
-            root.put("partial", !errors.isEmpty());
-            root.put("image", output.toString());
-            root.put("image_bytes", bytes);
-            var excluded = root.putArray("excluded_strict_v13");
-            for (TaskError e : mapped.excluded()) excluded.add(new CaptureJson(om).error(e));
-            spec.commandLine().getOut().println(om.writeValueAsString(root));
+            // The image just written, read back through inspect's writer: both commands describe
+            // an image in the same words, and this one says exactly what the file holds.
+            PrintWriter out = spec.commandLine().getOut();
+            ImageFormatException bad = new ImageWalker(output, FormatOptions.DEFAULT.withStrictV13(strictV13))
+                    .walk(new ImageJsonSink(out, new CaptureJson(r, errors, mapped.excluded())));
+            out.flush();
+            if (bad != null) {
+                err.println("fleetckpt capture: the image just written does not read back: " + bad.getMessage());
+                return 2;
+            }
         } else {
             summary(r, mapped, errors, bytes, spec.commandLine().getOut());
         }

@@ -2,7 +2,7 @@ package io.fleetckpt.cli;
 
 import io.fleetckpt.cli.inspect.ImageWalker;
 import io.fleetckpt.cli.inspect.InspectSink;
-import io.fleetckpt.cli.inspect.JsonInspectSink;
+import io.fleetckpt.cli.inspect.ImageJsonSink;
 import io.fleetckpt.cli.inspect.TextInspectSink;
 import io.fleetckpt.format.FormatOptions;
 import picocli.CommandLine.Command;
@@ -52,7 +52,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         FormatOptions options = FormatOptions.DEFAULT.withStrictV13(strictV13);
         PrintWriter text = spec.commandLine().getOut();
-        InspectSink sink = json ? new JsonInspectSink(text) : new TextInspectSink(text);
+        InspectSink sink = json ? new ImageJsonSink(text) : new TextInspectSink(text);
         boolean valid = new ImageWalker(image, options).walk(sink) == null;
         text.flush();
         return valid ? 0 : 1;

@@ -77,7 +77,7 @@ class CaptureCommandTest {
             JsonNode fd3 = null;
             for (JsonNode fd : j.get("tasks").get(0).get("fds")) if (fd.get("fd").asInt() == 3) fd3 = fd;
             assertEquals(4, fd3.get("pos").asLong());
-            assertEquals("REG", fd3.get("type").asText());
+            assertEquals("FILE", fd3.get("type").asText());
             assertArrayEquals(file.toString().getBytes(), Base64.getDecoder().decode(fd3.get("path_b64").asText()));
             Image back = ImageReader.readImage(Files.readAllBytes(img));
             assertEquals(1, back.tasks().size());
@@ -87,6 +87,110 @@ class CaptureCommandTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** What capture --json adds per fd to the image's fields, and nothing else (docs/format.md section 8). */
+    private static final java.util.Set<String> CAPTURE_ONLY_FD_FIELDS = java.util.Set.of("mnt_id", "ino", "dev", "rdev", "size",
+            "nlink", "st_mode", "stat_errno", "deleted", "fdinfo_extra", "fdinfo_extra_b64");
+
+    /**
+     * capture --json and inspect --json of the image it wrote describe one image in one
+     * vocabulary: a shell and its child holding a file at a position, a dup of it, a name with a
+     * newline and invalid UTF-8, /dev/null and pipes; header, tree, counts and every task's and
+     * every fd's fields compared, field by field, and checked against /proc.
+     */
+    @Test
+    void captureJsonAndInspectJsonOfItsImageAgreeFieldByField() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture needs root");
+        Path file = tmp.resolve("data");
+        Files.writeString(file, "0123456789");
+        // bash appends the byte 0xff itself: Java would encode any argument as UTF-8
+        String odd = tmp + "/odd\nname";
+        byte[] oddName = java.util.Arrays.copyOf(odd.getBytes(java.nio.charset.StandardCharsets.UTF_8), odd.length() + 1);
+        oddName[oddName.length - 1] = (byte) 0xff;
+        Process p = new ProcessBuilder("bash", "-c",
+                "exec 3<\"$0\"; exec 4<&3; exec 5<>\"$1\"$'\\xff'; exec 6</dev/null; read -r -n 4 -u 3 x; sleep 100000 & read -r y",
+                file.toString(), odd).start();
+        try {
+            for (int i = 0; i < 5000 && !(childOf(p.pid()) > 0 && pos(p.pid()) == 4); i++) Thread.sleep(1);
+            Path img = tmp.resolve("tree.img");
+            Run c = run("capture", "--tree", Long.toString(p.pid()), "-o", img.toString(), "--json", "--state-dir", tmp.resolve("state").toString());
+            assertEquals(0, c.code(), c.err());
+            Run i = run("inspect", "--json", img.toString());
+            assertEquals(0, i.code(), i.err());
+            ObjectMapper om = new ObjectMapper();
+            JsonNode cap = om.readTree(c.out());
+            JsonNode ins = om.readTree(i.out());
+
+            for (String same : new String[] {"file", "size", "header", "tree", "counts", "valid"}) {
+                assertEquals(ins.get(same), cap.get(same), same);
+            }
+            assertEquals(2, ins.get("tasks").size(), "the shell and its child");
+            for (int t = 0; t < ins.get("tasks").size(); t++) {
+                JsonNode it = ins.get("tasks").get(t), ct = cap.get("tasks").get(t);
+                java.util.List<String> taskFields = new java.util.ArrayList<>();
+                it.fieldNames().forEachRemaining(taskFields::add);
+                java.util.List<String> capTaskFields = new java.util.ArrayList<>();
+                ct.fieldNames().forEachRemaining(capTaskFields::add);
+                assertEquals(taskFields, capTaskFields, "task fields, in order");
+                for (String f : taskFields) if (!f.equals("fds")) assertEquals(it.get(f), ct.get(f), "task " + t + " " + f);
+                assertEquals(it.get("fds").size(), ct.get("fds").size(), "task " + t + " fds");
+                for (int k = 0; k < it.get("fds").size(); k++) {
+                    JsonNode ifd = it.get("fds").get(k), cfd = ct.get("fds").get(k);
+                    String where = "task " + t + " fd " + ifd.get("fd");
+                    java.util.Set<String> extra = new java.util.TreeSet<>();
+                    cfd.fieldNames().forEachRemaining(extra::add);
+                    ifd.fieldNames().forEachRemaining(name -> {
+                        assertEquals(ifd.get(name), cfd.get(name), where + " " + name);
+                        extra.remove(name);
+                    });
+                    assertTrue(CAPTURE_ONLY_FD_FIELDS.containsAll(extra), where + ": capture-only fields " + extra);
+                    assertTrue(extra.containsAll(java.util.Set.of("mnt_id", "ino", "deleted")), where + ": " + extra);
+                }
+            }
+
+            // and the values are the kernel's
+            int pid = (int) p.pid();
+            JsonNode shell = cap.get("tasks").get(0);
+            assertEquals(pid, shell.get("pid").asInt());
+            JsonNode fd3 = fdOf(shell, 3), fd4 = fdOf(shell, 4), fd5 = fdOf(shell, 5), fd6 = fdOf(shell, 6);
+            assertEquals("FILE", fd3.get("type").asText());
+            assertEquals(1, fd3.get("type_code").asInt());
+            assertEquals(4, fd3.get("pos").asLong());
+            int flags = Integer.parseInt(fdinfo(pid, 3, "flags"), 8);
+            assertEquals(flags & ~02000000, fd3.get("flags").asInt(), "flags is a number: fdinfo's without O_CLOEXEC");
+            assertEquals((flags & 02000000) != 0, fd3.get("close_on_exec").asBoolean());
+            assertEquals(Long.parseLong(fdinfo(pid, 3, "mnt_id")), fd3.get("mnt_id").asLong());
+            assertEquals(Long.parseLong(fdinfo(pid, 3, "ino")), fd3.get("ino").asLong());
+            assertEquals(10, fd3.get("size").asLong());
+            assertEquals(fd3.get("objref"), fd4.get("objref"), "a dup is one open file");
+            assertTrue(fd3.get("shared").asBoolean());
+            assertArrayEquals(oddName, Base64.getDecoder().decode(fd5.get("path_b64").asText()), "raw name bytes");
+            assertEquals(tmp + "/odd\\x0aname\\xff", fd5.get("path").asText(), "escaped name");
+            assertEquals("CHR", fd6.get("type").asText());
+            assertEquals("1:3", fd6.get("rdev").asText(), "/dev/null is 1:3");
+            assertEquals(pid, cap.get("tasks").get(1).get("ppid").asInt());
+        } finally {
+            p.destroyForcibly();
+            long kid = childOf(p.pid());
+            if (kid > 0) ProcessHandle.of(kid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static JsonNode fdOf(JsonNode task, int fd) {
+        for (JsonNode f : task.get("fds")) if (f.get("fd").asInt() == fd) return f;
+        throw new AssertionError("no fd " + fd + " in " + task);
+    }
+
+    private static String fdinfo(long pid, int fd, String key) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "fdinfo", Integer.toString(fd)))) {
+            if (l.startsWith(key + ":")) return l.substring(key.length() + 1).trim();
+        }
+        throw new AssertionError("no " + key + " in fdinfo " + fd);
+    }
+
+    private static long childOf(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.children().findFirst()).map(ProcessHandle::pid).orElse(0L);
     }
 
     @Test
@@ -113,6 +217,17 @@ class CaptureCommandTest {
         Run r = run("capture", "--pid", "1", "--freeze-timeout", "-5", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("--freeze-timeout must be 0 or more milliseconds"), r.err());
+    }
+
+    @Test
+    void aZeroOrUnreadableMaxFrozenIsAUsageError() {
+        Run zero = run("capture", "--pid", "1", "--max-frozen", "0s", "-o", tmp.resolve("x.img").toString());
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().startsWith("--max-frozen must be positive"), zero.err());
+        Run word = run("capture", "--pid", "1", "--max-frozen", "soon", "-o", tmp.resolve("x.img").toString());
+        assertEquals(2, word.code());
+        assertTrue(word.err().contains("'soon' is not a duration"), word.err());
+        assertFalse(Files.exists(tmp.resolve("x.img")));
     }
 
     @Test

@@ -52,6 +52,16 @@ class CommandOptionsTest {
     }
 
     @Test
+    void bothCapturingCommandsBoundTheFrozenWindowAlike() {
+        CommandLine main = Main.commandLine();
+        for (String name : new String[] {"capture", "agent"}) {
+            CommandLine.Model.OptionSpec o = main.getSubcommands().get(name).getCommandSpec().findOption("--max-frozen");
+            assertNotNull(o, name);
+            assertEquals("30s", o.defaultValue(), name);
+        }
+    }
+
+    @Test
     void everyCommandAndOptionSaysWhatItIsInItsHelp() {
         List<String> undescribed = new ArrayList<>();
         for (CommandSpec c : allCommands()) {

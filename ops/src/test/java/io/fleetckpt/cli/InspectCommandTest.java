@@ -76,7 +76,7 @@ class InspectCommandTest {
         JsonNode n = new ObjectMapper().readTree(j.out());
         assertFalse(n.get("valid").asBoolean());
         assertEquals(994, n.get("error").get("offset").asLong());
-        assertEquals("FD_ENT", n.get("error").get("recordName").asText());
+        assertEquals("FD_ENT", n.get("error").get("record_name").asText());
         assertEquals(2, n.get("tasks").size());
         assertEquals("/dev/null", n.get("tasks").get(0).get("fds").get(0).get("path").asText());
     }
@@ -93,7 +93,7 @@ class InspectCommandTest {
         assertTrue(fd2.get("shared").asBoolean());
         assertEquals("FIFO", fd2.get("type").asText());
         assertEquals(103, n.get("tasks").get(3).get("pid").asInt());
-        assertEquals(102, n.get("tasks").get(3).get("sharesTableOf").asInt());
+        assertEquals(102, n.get("tasks").get(3).get("shares_table_of").asInt());
     }
 
     @Test

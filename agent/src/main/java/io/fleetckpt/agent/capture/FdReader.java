@@ -1,7 +1,6 @@
 package io.fleetckpt.agent.capture;
 
 import io.fleetckpt.agent.sys.Errno;
-import io.fleetckpt.agent.sys.StatLayout;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.format.model.RawBytes;
@@ -10,28 +9,44 @@ import java.util.Arrays;
 
 /**
  * Reads one fd at a time of one task: readlinkat on the /proc/PID/fd dirfd (raw bytes),
- * openat + one read + close of /proc/PID/fdinfo/N, fstatat following the magic link. Six
- * syscalls per fd, none of them on the target's open file description. One reader per thread:
- * it owns its buffers and dirfds.
+ * openat + one read + close of /proc/PID/fdinfo/N, a stat following the magic link (statx with
+ * cached attributes unless told otherwise, see {@link StatCall}). Six syscalls per fd, none of
+ * them on the target's open file description. One reader per thread: it owns its buffers and
+ * dirfds.
  */
 final class FdReader implements AutoCloseable {
     private static final int PATH_MAX = 4096;
 
     private final Syscalls sys;
-    private final StatLayout layout;
+    private final FileStat stat;
     private final byte[] name = new byte[16];
-    private final byte[] link = new byte[PATH_MAX + 1];
-    private byte[] info = new byte[4096];
-    private final byte[] stat = new byte[StatLayout.SIZE];
+    /*
+     * Buffers start small because each call copies its whole buffer out of native memory (no
+     * array is pinned, see JnrSyscalls): most names and fdinfo records fit, the rest are read
+     * again (a name) or further (fdinfo) into larger ones.
+     */
+    private final byte[] shortLink = new byte[256];
+    private final byte[] longLink = new byte[PATH_MAX + 1];
+    private final byte[] shortInfo = new byte[512];
+    /** what the last {@link #readFdinfo} filled: {@link #shortInfo}, or a larger copy */
+    private byte[] info = shortInfo;
     private final Fdinfo fdinfo = new Fdinfo();
     private final java.util.Map<Integer, int[]> opened = new java.util.HashMap<>();
     private int pid = -1;
     private int fdDir = -1;
     private int infoDir = -1;
 
-    FdReader(Syscalls sys) {
+    private final CallProbe probe;
+
+    FdReader(Syscalls sys, StatCall statCall) {
         this.sys = sys;
-        this.layout = sys.statLayout();
+        this.stat = new FileStat(sys, statCall);
+        this.probe = new CallProbe(stat.callName());
+    }
+
+    /** Where this reader says which call it is in, for the scan's coordinator. */
+    CallProbe probe() {
+        return probe;
     }
 
     /**
@@ -42,6 +57,7 @@ final class FdReader implements AutoCloseable {
         if (newPid == pid) return;
         int[] dirs = opened.get(newPid);
         if (dirs == null) {
+            probe.calling(CallProbe.OPEN_DIRS);
             int d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
             if (d < 0) throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fd", d);
             int i = sys.open(ProcNames.path("/proc/" + newPid + "/fdinfo"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
@@ -64,10 +80,17 @@ final class FdReader implements AutoCloseable {
      */
     Object read(int fd) {
         ProcNames.decimal(fd, name);
+        probe.calling(CallProbe.READLINK);
+        byte[] link = shortLink;
         int linkLen = sys.readlinkat(fdDir, name, link);
+        if (linkLen == link.length) { // perhaps cut short: again with room for any path
+            link = longLink;
+            linkLen = sys.readlinkat(fdDir, name, link);
+        }
         if (linkLen < 0) return fdError(fd, "readlink /proc/" + pid + "/fd/" + fd, linkLen);
         if (linkLen > PATH_MAX) return new TaskError(pid, fd, TaskError.Kind.IO, "link text longer than PATH_MAX");
 
+        probe.calling(CallProbe.FDINFO);
         int infoLen = readFdinfo(fd);
         if (infoLen < 0) return fdError(fd, "read /proc/" + pid + "/fdinfo/" + fd, infoLen);
         if (!fdinfo.parse(info, infoLen)) {
@@ -75,8 +98,9 @@ final class FdReader implements AutoCloseable {
                     + RawBytes.copyOf(info, 0, infoLen).escaped());
         }
 
-        int st = sys.fstatat(fdDir, name, stat, 0);
-        if (st == -Errno.ENOENT) return fdError(fd, "stat /proc/" + pid + "/fd/" + fd, st);
+        probe.calling(CallProbe.STAT);
+        int st = stat.stat(fdDir, name);
+        if (st == -Errno.ENOENT) return fdError(fd, stat.callName() + " /proc/" + pid + "/fd/" + fd, st);
         int flagsAll = fdinfo.flags;
         boolean cloexec = (flagsAll & Syscalls.O_CLOEXEC) != 0;
         int flags = flagsAll & ~Syscalls.O_CLOEXEC;
@@ -87,14 +111,14 @@ final class FdReader implements AutoCloseable {
         int statMode = -1;
         int statErrno = 0;
         if (st == 0) {
-            statMode = layout.mode(stat);
+            statMode = stat.mode();
             opened = FdKinds.ofStatMode(statMode);
             type = FdKinds.pathless(opened, link, linkLen);
-            dev = layout.dev(stat);
-            rdev = layout.rdev(stat);
-            size = layout.size(stat);
-            nlink = layout.nlink(stat);
-            if (ino < 0) ino = layout.ino(stat); // kernels before 5.14 have no ino: line
+            dev = stat.dev();
+            rdev = stat.rdev();
+            size = stat.size();
+            nlink = stat.nlink();
+            if (ino < 0) ino = stat.ino(); // kernels before 5.14 have no ino: line
         } else {
             // Recorded anyway with what /proc said: one odd file is no reason to lose the task.
             statErrno = -st;
@@ -112,11 +136,12 @@ final class FdReader implements AutoCloseable {
         int f = sys.openat(infoDir, name, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
         if (f < 0) return f;
         try {
+            info = shortInfo;
             int n = sys.read(f, info);
             if (n < 0) return n;
             int total = n;
             while (total == info.length) { // an epoll with many targets: keep reading
-                info = Arrays.copyOf(info, info.length * 2);
+                info = Arrays.copyOf(info, info.length * 4);
                 byte[] rest = new byte[info.length - total];
                 int m = sys.read(f, rest);
                 if (m < 0) return m;

@@ -23,6 +23,11 @@ public record TaskError(int pid, int fd, Kind kind, String what) {
         NOT_FOUND,
         /** a thread of the process has an fd table of its own: the process has more than one table */
         THREAD_TABLE,
+        /**
+         * a call of the capture did not return in time (a hung filesystem?), or the frozen window
+         * reached its bound before the task was read: the task was thawed with the others
+         */
+        HUNG,
         /** strict v13 output cannot express the task (a pipe, a socket, a shared table...) */
         NOT_V13,
         /** anything else the kernel answered with an error */

@@ -30,11 +30,18 @@ public final class LocalHostCapturer implements HostCapturer, AutoCloseable {
     private final Capturer capturer;
     private final Path stateDir;
     private final int threads;
+    private final java.time.Duration maxFrozen;
 
     public LocalHostCapturer(Path stateDir, int threads) {
+        this(stateDir, threads, CaptureRequest.DEFAULT_MAX_FROZEN);
+    }
+
+    /** @param maxFrozen the frozen window's bound (see {@link CaptureRequest#maxFrozen()}) */
+    public LocalHostCapturer(Path stateDir, int threads, java.time.Duration maxFrozen) {
         this.capturer = new Capturer(Syscalls.system());
         this.stateDir = stateDir;
         this.threads = threads;
+        this.maxFrozen = maxFrozen;
     }
 
     /**
@@ -50,7 +57,8 @@ public final class LocalHostCapturer implements HostCapturer, AutoCloseable {
         CaptureRequest req = CaptureRequest.of(selectors(sel))
                 .withFreeze(options == null || options.getFreeze())
                 .withThreads(threads)
-                .withStateDir(stateDir);
+                .withStateDir(stateDir)
+                .withMaxFrozen(maxFrozen);
         CaptureResult r;
         try {
             r = capturer.capture(req);

@@ -81,6 +81,11 @@ public final class FrozenSet implements AutoCloseable {
         return all;
     }
 
+    /** System.nanoTime() of the first freeze request: where the frozen window, and its bound, start. */
+    public long windowStartNanos() {
+        return startNanos;
+    }
+
     /** Time from the first freeze request until every task was frozen. */
     public long freezeNanos() {
         return frozenNanos - startNanos;

@@ -28,16 +28,20 @@ public final class OfdResolver {
     private final ExecutorService pool;
     private final int helpers;
     private final boolean keyOnPos;
+    private final long deadlineNanos;
 
     /**
-     * @param keyOnPos false when the tasks run (not frozen): a shared position can move between
-     *                 reading two of its fds, so only kcmp may separate them
+     * @param keyOnPos      false when the tasks run (not frozen): a shared position can move
+     *                      between reading two of its fds, so only kcmp may separate them
+     * @param deadlineNanos System.nanoTime() after which no further bucket is started (the
+     *                      frozen window's bound); Long.MAX_VALUE for none
      */
-    public OfdResolver(Syscalls sys, ExecutorService pool, int helpers, boolean keyOnPos) {
+    public OfdResolver(Syscalls sys, ExecutorService pool, int helpers, boolean keyOnPos, long deadlineNanos) {
         this.sys = sys;
         this.pool = helpers > 0 ? pool : null;
         this.helpers = pool == null ? 0 : helpers;
         this.keyOnPos = keyOnPos;
+        this.deadlineNanos = deadlineNanos;
     }
 
     /**
@@ -45,8 +49,10 @@ public final class OfdResolver {
      *                 representative (its first fd in task order, then fd order)
      * @param failures fds kcmp could not compare; their tasks' sharing is unknown
      * @param kcmpCalls how many kcmp calls it took
+     * @param expired  the deadline came before every bucket was compared: {@code reps} are not
+     *                 to be used
      */
-    public record Result(int[][] reps, List<KcmpFailure> failures, long kcmpCalls) {
+    public record Result(int[][] reps, List<KcmpFailure> failures, long kcmpCalls, boolean expired) {
     }
 
     private record Key(int mntId, long ino, int flags, long pos, FdType type) {
@@ -96,10 +102,18 @@ public final class OfdResolver {
         List<KcmpFailure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
         AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        boolean bounded = deadlineNanos != Long.MAX_VALUE;
         Runnable work = () -> {
             long n = 0;
-            for (int i; (i = next.getAndIncrement()) < units.size(); ) {
-                for (List<Integer> b : units.get(i)) n += splitBucket(b, pid, fd, rep, failures);
+            for (int i; !expired.get() && (i = next.getAndIncrement()) < units.size(); ) {
+                for (List<Integer> b : units.get(i)) {
+                    if (bounded && System.nanoTime() - deadlineNanos >= 0) {
+                        expired.set(true);
+                        break;
+                    }
+                    n += splitBucket(b, pid, fd, rep, failures);
+                }
             }
             calls.addAndGet(n);
         };
@@ -111,7 +125,7 @@ public final class OfdResolver {
             reps[t] = new int[tasks.get(t).fds().size()];
             System.arraycopy(rep, base[t], reps[t], 0, reps[t].length);
         }
-        return new Result(reps, List.copyOf(failures), calls.get());
+        return new Result(reps, List.copyOf(failures), calls.get(), expired.get());
     }
 
     /** Sorts one bucket by kcmp and assigns each group of equal files its lowest index. */

@@ -4,32 +4,42 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.Pinned;
 
 /**
  * {@link Syscalls} over glibc through jnr-ffi (glibc 2.33 or newer, for the {@code fstatat}
- * symbol). The only class of the project that knows jnr-ffi.
+ * symbol; {@code statx} is in glibc from 2.28). The only class of the project that knows jnr-ffi.
  */
 final class JnrSyscalls implements Syscalls {
     /**
      * The glibc functions we bind. {@code syscall} is declared with seven parameters: jnr-ffi's
      * generated stubs pass garbage as the 6th argument of a function with exactly six primitive
      * parameters (jnr-ffi issue #181), which made kcmp fail with EBADF. The extra 0 is ignored.
+     * <p>
+     * No array is {@code @Pinned}: jnr-ffi pins one with a JNI critical region held for the whole
+     * call, and while a thread holds one, a garbage collection that falls due waits for it and
+     * every thread that allocates or pins waits for that collection (HotSpot's GC locker). A stat
+     * blocked on a hung filesystem thus stopped the whole agent, the thread that was to give the
+     * stat up and thaw the tasks included. Unpinned, jnr-ffi copies each array through native
+     * memory ({@code @In}: before the call, {@code @Out}: after it), which costs a copy of the
+     * buffer per call.
      */
     public interface Libc {
         long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-        long syscall(long nr, long fd, @Pinned @Out byte[] buf, long len);
+        long syscall(long nr, long fd, @Out byte[] buf, long len);
 
-        int open(@Pinned @In byte[] path, int flags, int mode);
+        int open(@In byte[] path, int flags, int mode);
 
-        int openat(int dirfd, @Pinned @In byte[] name, int flags, int mode);
+        int openat(int dirfd, @In byte[] name, int flags, int mode);
 
-        long readlinkat(int dirfd, @Pinned @In byte[] name, @Pinned @Out byte[] buf, long len);
+        long readlinkat(int dirfd, @In byte[] name, @Out byte[] buf, long len);
 
-        int fstatat(int dirfd, @Pinned @In byte[] name, @Pinned @Out byte[] buf, int flags);
+        int fstatat(int dirfd, @In byte[] name, @Out byte[] buf, int flags);
 
-        long read(int fd, @Pinned @Out byte[] buf, long len);
+        /** Five parameters, two of them arrays: clear of the six-primitive trap above. */
+        int statx(int dirfd, @In byte[] name, int flags, int mask, @Out byte[] buf);
+
+        long read(int fd, @Out byte[] buf, long len);
 
         int close(int fd);
 
@@ -103,6 +113,11 @@ final class JnrSyscalls implements Syscalls {
     @Override
     public int fstatat(int dirfd, byte[] name, byte[] statBuf, int flags) {
         return err(c.fstatat(dirfd, name, statBuf, flags));
+    }
+
+    @Override
+    public int statx(int dirfd, byte[] name, int flags, int mask, byte[] statxBuf) {
+        return err(c.statx(dirfd, name, flags, mask, statxBuf));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.fleetckpt.agent.sys;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Where the fields of the kernel's {@code struct stat} sit, which differs by architecture.
  * Values are read little-endian from the buffer {@link Syscalls#fstatat} filled.
@@ -45,6 +48,23 @@ public final class StatLayout {
     public long rdev(byte[] b) { return le64(b, rdevOff); }
     public long size(byte[] b) { return le64(b, sizeOff); }
 
+    /** Field offsets by their C names, for the test that compares them with gcc's offsetof. */
+    Map<String, Integer> offsets() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("st_dev", devOff);
+        m.put("st_ino", inoOff);
+        m.put("st_nlink", nlinkOff);
+        m.put("st_mode", modeOff);
+        m.put("st_rdev", rdevOff);
+        m.put("st_size", sizeOff);
+        return m;
+    }
+
+    /** sizeof(st_nlink): 8 on x86-64, 4 in the generic layout. */
+    int nlinkSize() {
+        return nlinkSize;
+    }
+
     static int le32(byte[] b, int o) {
         return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
     }
@@ -60,5 +80,11 @@ public final class StatLayout {
 
     public static int minor(long dev) {
         return (int) ((dev & 0xff) | ((dev >>> 12) & ~0xffL));
+    }
+
+    /** The inverse (glibc gnu_dev_makedev), for statx's separate major and minor. */
+    public static long makedev(int major, int minor) {
+        long ma = major & 0xffffffffL, mi = minor & 0xffffffffL;
+        return (ma & 0xfffL) << 8 | (ma & ~0xfffL) << 32 | (mi & 0xffL) | (mi & ~0xffL) << 12;
     }
 }

@@ -14,6 +14,17 @@ public interface Syscalls {
     int O_CLOEXEC = 02000000;
     int O_PATH = 010000000;
     int AT_SYMLINK_NOFOLLOW = 0x100;
+    /**
+     * statx: answer from the attributes the kernel has cached, never ask the filesystem. FUSE
+     * sends no GETATTR to its daemon and NFS no GETATTR to its server (fs/fuse/dir.c
+     * fuse_update_get_attr, fs/nfs/inode.c nfs_getattr); local filesystems ignore the flag.
+     */
+    int AT_STATX_DONT_SYNC = 0x4000;
+    int STATX_TYPE = 0x1;
+    int STATX_MODE = 0x2;
+    int STATX_NLINK = 0x4;
+    int STATX_INO = 0x100;
+    int STATX_SIZE = 0x200;
 
     int KCMP_FILE = 0;
     int KCMP_FILES = 2;
@@ -42,6 +53,12 @@ public interface Syscalls {
 
     /** fstatat(2) into {@code statBuf} (at least {@link StatLayout#SIZE} bytes): 0 or -errno. */
     int fstatat(int dirfd, byte[] name, byte[] statBuf, int flags);
+
+    /**
+     * statx(2) into {@code statxBuf} (at least {@link StatxLayout#SIZE} bytes): 0 or -errno.
+     * {@code mask} is what the caller needs ({@code STATX_*}); see {@link StatxLayout}.
+     */
+    int statx(int dirfd, byte[] name, int flags, int mask, byte[] statxBuf);
 
     /** kcmp(2): 0 equal, 1 less, 2 greater, 3 unordered, or -errno. */
     int kcmp(int pid1, int pid2, int type, long idx1, long idx2);

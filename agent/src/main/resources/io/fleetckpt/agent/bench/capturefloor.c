@@ -7,7 +7,8 @@
  *                                 waits for EOF on stdin
  *   capturefloor floor REPS [--freeze CGROUP] PID...
  *                                 the floor: the same syscalls as the agent's capture, in C, -O2.
- *                                 Per fd: readlinkat, openat+read+close of fdinfo, fstatat; list
+ *                                 Per fd: readlinkat, openat+read+close of fdinfo, statx with
+ *                                 AT_STATX_DONT_SYNC (cached attributes, as the agent); list
  *                                 with getdents64; sharing by (mnt_id, ino, flags, pos) buckets
  *                                 sorted with kcmp(KCMP_FILE), sockets from the key; KCMP_FILES
  *                                 between processes. With --freeze, the tasks (already moved into
@@ -26,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,15 +187,16 @@ static void scan(int pid) {
         f->flags = (int) field(info, k, "flags:", 8) & ~O_CLOEXEC;
         f->mnt_id = (int) field(info, k, "mnt_id:", 10);
         f->ino = field(info, k, "ino:", 10);
-        struct stat st;
-        if (fstatat(dfd, name, &st, 0) == 0) {
-            f->dev = st.st_dev;
-            f->nlink = st.st_nlink;
-            f->size = st.st_size;
-            f->mode = st.st_mode;
-            if (f->ino < 0) f->ino = st.st_ino;
+        struct statx st;
+        memset(&st, 0, sizeof st);
+        if (statx(dfd, name, AT_STATX_DONT_SYNC, STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_INO | STATX_SIZE, &st) == 0) {
+            f->dev = makedev(st.stx_dev_major, st.stx_dev_minor);
+            f->nlink = st.stx_nlink;
+            f->size = st.stx_size;
+            f->mode = st.stx_mode;
+            if (f->ino < 0) f->ino = st.stx_ino;
         }
-        f->sock = S_ISSOCK(st.st_mode);
+        f->sock = S_ISSOCK(st.stx_mode);
     }
     free(list);
     close(dfd);

@@ -15,7 +15,7 @@ class FdReaderTest {
     void fdClosedBetweenListingAndReading() throws Exception {
         assumeRoot();
         Syscalls sys = Syscalls.system();
-        try (Fixture f = Fixture.start("many", "20"); FdReader reader = new FdReader(sys)) {
+        try (Fixture f = Fixture.start("many", "20"); FdReader reader = new FdReader(sys, StatCall.CACHED)) {
             int[] listed = new FdLister(sys).list(f.pid);
             int victim = listed[listed.length - 1];
             f.closeFd(victim);

@@ -1,13 +1,11 @@
 package io.fleetckpt.agent.testing;
 
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +18,6 @@ import java.util.concurrent.TimeUnit;
  * said it opened, and its stdin to tell it to close fds or end.
  */
 public final class Fixture implements AutoCloseable {
-    private static Path binary;
-
     public final Process process;
     public final int pid;
     public final int child;
@@ -56,18 +52,8 @@ public final class Fixture implements AutoCloseable {
     }
 
     /** Compiles the fixture once per JVM; skips the calling test if there is no gcc. */
-    public static synchronized Path binary() throws IOException, InterruptedException {
-        if (binary != null) return binary;
-        Path src = Path.of("src/test/c/fdfixture.c").toAbsolutePath();
-        Path bin = Path.of("target/fdfixture").toAbsolutePath();
-        boolean gcc = Files.isExecutable(Path.of("/usr/bin/gcc")) || Files.isExecutable(Path.of("/usr/local/bin/gcc"));
-        Assumptions.assumeTrue(gcc, "gcc is missing: the capture tests need it to build their fixture (run scripts/install-deps.sh)");
-        Process cc = new ProcessBuilder("gcc", "-O2", "-Wall", "-pthread", "-o", bin.toString(), src.toString())
-                .redirectErrorStream(true).start();
-        String msg = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (cc.waitFor() != 0) throw new IOException("gcc failed: " + msg);
-        binary = bin;
-        return bin;
+    public static Path binary() throws IOException, InterruptedException {
+        return CPrograms.build("fdfixture");
     }
 
     public static Fixture start(String... args) throws IOException, InterruptedException {

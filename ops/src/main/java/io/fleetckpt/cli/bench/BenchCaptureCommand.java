@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetckpt.agent.CaptureRequest;
 import io.fleetckpt.agent.CaptureResult;
 import io.fleetckpt.agent.Capturer;
+import io.fleetckpt.agent.capture.StatCall;
 import io.fleetckpt.agent.freeze.CgroupMounts;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.agent.sys.Syscalls;
@@ -53,7 +54,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
 
     private record Row(String name, int fds, int ofds, double j1Window, double j1Total, double jnWindow, double jnTotal,
                        double floorWork, double floorWindow, double lsof, Phases j1, Phases jn, long kcmps,
-                       long floorKcmps) {
+                       long floorKcmps, double j1FstatatWindow, Phases j1Fstatat) {
         double usPerFd(double ms) {
             return ms * 1000 / fds;
         }
@@ -104,28 +105,38 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         List<Selector> sel = pids.stream().map(p -> (Selector) new Selector.Pid(p)).toList();
         CaptureRequest one = CaptureRequest.of(sel).withStateDir(state).withThreads(1);
         CaptureRequest many = one.withThreads(threads);
+        // the same capture with fstatat instead of statx (cached attributes): what the switch costs or saves
+        CaptureRequest oneFstatat = one.withStatCall(StatCall.FSTATAT);
         // warm-up: JIT (about 20,000 fds' worth), procfs dentries
         int fdsPerRun = Math.max(1, pids.size() * ProcOracleCount.fds(pids.get(0)));
         for (int w = Math.max(2, Math.min(50, 20_000 / fdsPerRun)); w > 0; w--) {
             check(capturer.capture(one));
             check(capturer.capture(many));
+            check(capturer.capture(oneFstatat));
         }
         long[] j1w = new long[r], j1t = new long[r], jnw = new long[r], jnt = new long[r];
         long[] fw = new long[r], fwin = new long[r], ls = new long[r];
         long[] j1scan = new long[r], j1share = new long[r], jnscan = new long[r], jnshare = new long[r];
         long[] j1rest = new long[r], jnrest = new long[r];
+        long[] fsw = new long[r], fsscan = new long[r], fsshare = new long[r], fsrest = new long[r];
         int fds = 0, ofds = 0;
         long kcmps = 0, floorKcmps = 0;
         for (int i = 0; i < r; i++) {
             // alternate which goes first: the first run after lsof and the floor finds colder caches
-            CaptureResult a, b;
+            CaptureResult a, b, c;
             if (i % 2 == 0) {
                 a = check(capturer.capture(one));
+                c = check(capturer.capture(oneFstatat));
                 b = check(capturer.capture(many));
             } else {
                 b = check(capturer.capture(many));
+                c = check(capturer.capture(oneFstatat));
                 a = check(capturer.capture(one));
             }
+            fsw[i] = c.timings().frozenWindow();
+            fsscan[i] = c.timings().scan();
+            fsshare[i] = c.timings().share();
+            fsrest[i] = fsw[i] - fsscan[i] - fsshare[i];
             j1w[i] = a.timings().frozenWindow();
             j1t[i] = a.timings().total();
             jnw[i] = b.timings().frozenWindow();
@@ -155,7 +166,8 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             ls[i] = rig.lsofNanos(pids);
         }
         return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ls),
-                new Phases(med(j1scan), med(j1share), med(j1rest)), new Phases(med(jnscan), med(jnshare), med(jnrest)), kcmps, floorKcmps);
+                new Phases(med(j1scan), med(j1share), med(j1rest)), new Phases(med(jnscan), med(jnshare), med(jnrest)), kcmps, floorKcmps,
+                med(fsw), new Phases(med(fsscan), med(fsshare), med(fsrest)));
     }
 
     /** The size of a process's fd table. */
@@ -198,7 +210,14 @@ public final class BenchCaptureCommand implements Callable<Integer> {
                     r.jn().rest(), r.kcmps(), r.floorKcmps());
         }
         out.println("  per fd, agent and C floor make the same syscalls: readlinkat, openat+read+close of fdinfo,"
-                + " fstatat; the agent makes fewer kcmp calls (its merge sort joins equal files as it meets them).");
+                + " statx (cached attributes); the agent makes fewer kcmp calls (its merge sort joins equal files as it meets them).");
+        out.println();
+        out.println("stat call, agent 1 thread, same run: statx with AT_STATX_DONT_SYNC (the default) against fstatat:");
+        for (Row r : rows) {
+            out.printf("  %-12s frozen window statx %.2f ms, fstatat %.2f ms (statx/fstatat %.2f); scan %.2f / %.2f ms%n",
+                    r.name(), r.j1Window(), r.j1FstatatWindow(), r.j1Window() / r.j1FstatatWindow(), r.j1().scan(),
+                    r.j1Fstatat().scan());
+        }
         out.println();
         out.printf("ratios (frozen window / C floor window; targets <= 1.2 single-threaded, <= 0.7 with %d threads;"
                 + " agent total / lsof, target < 1):%n", threads);
@@ -228,6 +247,8 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             root.put("lsof_ms", round(ten.lsof()));
             root.put("ratio_frozen_floor_1t", round(ten.j1Window() / ten.floorWindow()));
             root.put("ratio_frozen_floor", round(ten.jnWindow() / ten.floorWindow()));
+            root.put("frozen_ms_1t_fstatat", round(ten.j1FstatatWindow()));
+            root.put("ratio_statx_fstatat_1t", round(ten.j1Window() / ten.j1FstatatWindow()));
         }
         var all = root.putArray("cases");
         for (Row r : rows) {
@@ -235,6 +256,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             n.put("case", r.name());
             n.put("fds", r.fds());
             n.put("frozen_ms_1t", round(r.j1Window()));
+            n.put("frozen_ms_1t_fstatat", round(r.j1FstatatWindow()));
             n.put("total_ms_1t", round(r.j1Total()));
             n.put("frozen_ms", round(r.jnWindow()));
             n.put("total_ms", round(r.jnTotal()));

@@ -1,118 +1,112 @@
 package io.fleetckpt.cli.capture;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.fleetckpt.agent.CaptureResult;
 import io.fleetckpt.agent.CaptureTimings;
 import io.fleetckpt.agent.capture.CapturedFd;
 import io.fleetckpt.agent.capture.CapturedTask;
 import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.sys.StatLayout;
-import io.fleetckpt.format.model.RawBytes;
+import io.fleetckpt.cli.inspect.ImageJsonSink;
+import io.fleetckpt.format.model.FdEntry;
 
-import java.util.Base64;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The captured model as JSON. Names are bytes: each is given as {@code path} (lossless printable
- * escape: {@code \xNN} for bytes outside printable ASCII, {@code \\} for a backslash) and as
- * {@code path_b64} (the exact bytes).
+ * What {@code capture --json} adds to the JSON of the image it wrote ({@link ImageJsonSink}, the
+ * same vocabulary as {@code inspect --json}): how the capture went, first, and per fd what the
+ * capture learnt that the image format has no field for (mnt_id, ino, dev, size...).
  */
-public final class CaptureJson {
-    private final ObjectMapper mapper;
+public final class CaptureJson implements ImageJsonSink.Extras {
+    private final CaptureResult result;
+    private final List<TaskError> errors;
+    private final List<TaskError> excluded;
+    /** pid → fd → what was captured, for the tasks whose table the image holds */
+    private final Map<Integer, Map<Integer, CapturedFd>> fds = new HashMap<>();
 
-    public CaptureJson(ObjectMapper mapper) {
-        this.mapper = mapper;
+    /**
+     * @param errors   every task not in the image, with why (the excluded ones included)
+     * @param excluded those left out only because strict v13 cannot express them
+     */
+    public CaptureJson(CaptureResult result, List<TaskError> errors, List<TaskError> excluded) {
+        this.result = result;
+        this.errors = List.copyOf(errors);
+        this.excluded = List.copyOf(excluded);
+        for (CapturedTask t : result.tasks()) {
+            if (t.tableOwner() != 0) continue;
+            Map<Integer, CapturedFd> m = new HashMap<>();
+            for (CapturedFd f : t.fds()) m.put(f.fd(), f);
+            fds.put(t.pid(), m);
+        }
     }
 
-    public ObjectNode toJson(CaptureResult r) {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("frozen", r.frozen());
-        root.put("freeze_method", r.method().name().toLowerCase());
-        root.put("partial", r.partial());
-        root.put("time", r.epochSeconds());
-        root.put("kernel", r.host().release());
-        root.put("tasks_captured", r.tasks().size());
-        root.put("fds", r.fdCount());
-        root.put("open_files", r.openFileCount());
-        root.put("scans", r.scans());
-        root.put("threads", r.threads());
-        ArrayNode af = root.putArray("already_frozen");
-        r.alreadyFrozen().forEach(af::add);
-        root.set("timings_ms", timings(r.timings()));
-        ArrayNode errors = root.putArray("errors");
-        for (TaskError e : r.errors()) errors.add(error(e));
-        ArrayNode notes = root.putArray("notes");
-        r.notes().forEach(notes::add);
-        ArrayNode tasks = root.putArray("tasks");
-        for (CapturedTask t : r.tasks()) tasks.add(task(t));
-        return root;
+    @Override
+    public void top(JsonGenerator g) throws IOException {
+        g.writeBooleanField("frozen", result.frozen());
+        g.writeStringField("freeze_method", result.method().name().toLowerCase());
+        g.writeBooleanField("partial", !errors.isEmpty());
+        g.writeNumberField("scans", result.scans());
+        g.writeNumberField("threads", result.threads());
+        g.writeArrayFieldStart("already_frozen");
+        for (int p : result.alreadyFrozen()) g.writeNumber(p);
+        g.writeEndArray();
+        timings(g, result.timings());
+        errors(g, "errors", errors);
+        errors(g, "excluded_strict_v13", excluded);
+        g.writeArrayFieldStart("notes");
+        for (String n : result.notes()) g.writeString(n);
+        g.writeEndArray();
     }
 
-    public ObjectNode error(TaskError e) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("pid", e.pid());
-        if (e.fd() >= 0) n.put("fd", e.fd());
-        n.put("kind", e.kind().name().toLowerCase());
-        n.put("what", e.what());
-        return n;
+    @Override
+    public void fd(JsonGenerator g, int pid, FdEntry e) throws IOException {
+        CapturedFd f = fds.getOrDefault(pid, Map.of()).get(e.fd());
+        if (f == null) return;
+        g.writeNumberField("mnt_id", f.mntId());
+        g.writeNumberField("ino", f.ino());
+        if (f.statErrno() == 0) {
+            g.writeStringField("dev", majorMinor(f.dev()));
+            g.writeStringField("rdev", majorMinor(f.rdev()));
+            g.writeNumberField("size", f.size());
+            g.writeNumberField("nlink", f.nlink());
+            g.writeNumberField("st_mode", f.statMode());
+        } else {
+            g.writeNumberField("stat_errno", f.statErrno());
+        }
+        g.writeBooleanField("deleted", f.deleted());
+        if (f.fdinfoExtra() != null) ImageJsonSink.bytes(g, "fdinfo_extra", f.fdinfoExtra());
     }
 
-    private ObjectNode timings(CaptureTimings t) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("select", CaptureTimings.ms(t.select()));
-        n.put("freeze", CaptureTimings.ms(t.freeze()));
-        n.put("scan", CaptureTimings.ms(t.scan()));
-        n.put("share", CaptureTimings.ms(t.share()));
-        n.put("thaw", CaptureTimings.ms(t.thaw()));
-        n.put("frozen_window", CaptureTimings.ms(t.frozenWindow()));
-        n.put("total", CaptureTimings.ms(t.total()));
-        n.put("kcmp_calls", t.kcmpCalls());
-        return n;
+    private static String majorMinor(long dev) {
+        return StatLayout.major(dev) + ":" + StatLayout.minor(dev);
     }
 
-    private ObjectNode task(CapturedTask t) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("pid", t.info().pid());
-        n.put("tgid", t.info().tgid());
-        n.put("ppid", t.info().ppid());
-        bytes(n, "comm", t.info().comm());
-        n.put("state", t.info().state());
-        n.put("exit_state", t.info().exitState());
-        n.put("exit_code", t.info().exitCode());
-        n.put("exit_signal", t.info().exitSignal());
-        n.put("table_owner", t.tableOwner());
-        n.put("table_ref", t.tableRef());
-        ArrayNode fds = n.putArray("fds");
-        for (CapturedFd f : t.fds()) fds.add(fd(f));
-        return n;
+    private static void errors(JsonGenerator g, String field, List<TaskError> list) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (TaskError e : list) {
+            g.writeStartObject();
+            g.writeNumberField("pid", e.pid());
+            if (e.fd() >= 0) g.writeNumberField("fd", e.fd());
+            g.writeStringField("kind", e.kind().name().toLowerCase());
+            g.writeStringField("what", e.what());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
-    private ObjectNode fd(CapturedFd f) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("fd", f.fd());
-        n.put("objref", f.objref());
-        n.put("close_on_exec", f.closeOnExec());
-        n.put("type", f.type() == null ? "unknown" : f.type().shortName);
-        n.put("flags", "0" + Integer.toOctalString(f.flags()));
-        n.put("mode", f.mode());
-        n.put("pos", f.pos());
-        n.put("mnt_id", f.mntId());
-        n.put("dev", f.dev());
-        n.put("ino", f.ino());
-        if (f.rdev() != 0) n.put("rdev", StatLayout.major(f.rdev()) + ":" + StatLayout.minor(f.rdev()));
-        n.put("size", f.size());
-        n.put("nlink", f.nlink());
-        n.put("st_mode", f.statMode() < 0 ? "" : "0" + Integer.toOctalString(f.statMode()));
-        n.put("deleted", f.deleted());
-        bytes(n, "path", f.path());
-        if (f.fdinfoExtra() != null) n.put("fdinfo_extra", f.fdinfoExtra().escaped());
-        if (f.statErrno() != 0) n.put("stat_errno", f.statErrno());
-        return n;
-    }
-
-    private static void bytes(ObjectNode n, String name, RawBytes b) {
-        n.put(name, b.escaped());
-        n.put(name + "_b64", Base64.getEncoder().encodeToString(b.toByteArray()));
+    private static void timings(JsonGenerator g, CaptureTimings t) throws IOException {
+        g.writeObjectFieldStart("timings_ms");
+        g.writeNumberField("select", CaptureTimings.ms(t.select()));
+        g.writeNumberField("freeze", CaptureTimings.ms(t.freeze()));
+        g.writeNumberField("scan", CaptureTimings.ms(t.scan()));
+        g.writeNumberField("share", CaptureTimings.ms(t.share()));
+        g.writeNumberField("thaw", CaptureTimings.ms(t.thaw()));
+        g.writeNumberField("frozen_window", CaptureTimings.ms(t.frozenWindow()));
+        g.writeNumberField("total", CaptureTimings.ms(t.total()));
+        g.writeNumberField("kcmp_calls", t.kcmpCalls());
+        g.writeEndObject();
     }
 }
