@@ -260,6 +260,12 @@ final class PipelineScenarios {
                     Thread.sleep(20);
                 }
                 assertEquals(unfinished.offset(), h.committed(group, unfinished.partition()));
+                // and that flush delivered its events (the outbox is deleted only then): a kill
+                // before that would rightly announce them again (events are at least once)
+                while (outboxHolds(h.storeDir)) {
+                    assertTrue(System.nanoTime() < end, "the first image's events were never seen delivered");
+                    Thread.sleep(20);
+                }
             } finally {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no commit, no leave-group
                 first.waitFor();
@@ -286,6 +292,12 @@ final class PipelineScenarios {
             // exactly two image events and one checkpoint event, however long one waits for more
             List<ConsumerRecord<byte[], byte[]>> events = h.readAll(h.topics.images(), 3, WAIT, Duration.ofSeconds(2));
             assertEquals(3, events.size(), () -> "events " + events.stream().map(r -> decode(h, r).message().toString()).toList());
+        }
+    }
+
+    private static boolean outboxHolds(Path storeDir) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(storeDir.resolve("outbox"))) {
+            return files.findAny().isPresent();
         }
     }
 
