@@ -136,7 +136,7 @@ public final class AggregatorCore {
         Reassembler r = partitions.computeIfAbsent(partition, p -> new Reassembler(limits, ledger::isHostFinished));
         ChunkOutcome outcome = r.accept(chunk, offset);
         if (outcome instanceof ChunkOutcome.Completed c) complete(r, partition, c.firstOffset(), c.stream());
-        else if (outcome instanceof ChunkOutcome.Failed f) fail(f.failure(), partition, offset, key, value);
+        else if (outcome instanceof ChunkOutcome.Failed f) fail(f.failure(), partition, offset, key, value, chunk);
         else if (outcome instanceof ChunkOutcome.Duplicate) stats.duplicates++;
         else if (outcome instanceof ChunkOutcome.Ignored) stats.ignored++;
     }
@@ -347,19 +347,24 @@ public final class AggregatorCore {
         StreamFailure f = new StreamFailure(stream.key(), stream.agentRunId(), culprit == null ? -1 : culprit.getSequence(),
                 FailureKind.FORMAT_ERROR, "kernel-format error: " + e.getMessage(), culprit);
         r.markFinished(stream.key());
-        fail(f, -1, -1, null, null);
+        fail(f, -1, -1, null, null, null);
     }
 
     /**
      * Records a failed stream; bad input goes to the DLQ: the message at hand when the culprit is
      * it ({@code value}), else the culprit re-encoded.
      */
-    private void fail(StreamFailure f, int partition, long offset, byte[] key, byte[] value) throws IOException {
+    private void fail(StreamFailure f, int partition, long offset, byte[] key, byte[] value, RecordChunk atHandChunk)
+            throws IOException {
         stats.streamsFailed++;
         if (!f.kind().isBadInput() || f.culprit() == null) LOG.warn("{}", f.describe()); // else the dead letter's line says it
         if (f.kind().isBadInput() && f.culprit() != null) {
-            boolean atHand = value != null && f.culprit().getSequence() == f.sequence()
-                    && f.culprit().getAgentRunId().equals(f.agentRunId()) && partition >= 0;
+            // the message at hand is the culprit only if it is that chunk: a late chunk that
+            // completes a stream whose END then fails the digest is not the culprit, END is
+            boolean atHand = value != null && partition >= 0 && atHandChunk != null
+                    && f.culprit().getSequence() == atHandChunk.getSequence()
+                    && f.culprit().getKind() == atHandChunk.getKind()
+                    && f.culprit().getAgentRunId().equals(atHandChunk.getAgentRunId());
             byte[] bytes = atHand ? value : codec.encode(f.culprit());
             byte[] k = atHand ? key : f.key().checkpointId().getBytes(StandardCharsets.UTF_8);
             deadLetter(recordsTopic, atHand ? partition : -1, atHand ? offset : -1, k, bytes, f.describe(), f.kind().name(),

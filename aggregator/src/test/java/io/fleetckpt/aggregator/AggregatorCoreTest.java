@@ -197,6 +197,34 @@ class AggregatorCoreTest {
     }
 
     @Test
+    void digestMismatchFoundWhenALateChunkCompletesTheStreamDeadLettersEndNotTheLateChunk() throws IOException {
+        List<Msg> msgs = StreamMessages.publish("ck-dig", "h", "run-1", SimulatedHost.image(0, 3, 200));
+        assertTrue(msgs.size() >= 3, "BEGIN, TASKS..., END: " + msgs.size());
+        RecordChunk end = msgs.get(msgs.size() - 1).chunk();
+        end.getTotals().setSha256("00".repeat(32));
+        List<Msg> edited = new ArrayList<>(msgs);
+        Msg badEnd = new Msg(msgs.get(0).key(), StreamMessages.CODEC.encode(end));
+        edited.set(msgs.size() - 1, badEnd);
+        // END arrives before the last TASKS chunk: that chunk completes the stream, END is what is wrong
+        Msg late = edited.remove(msgs.size() - 2);
+        edited.add(late);
+
+        AggregatorCore core = core(dir);
+        core.onControl(0, 0, null, StreamMessages.request("ck-dig", FAR, "h"));
+        feed(core, edited, 0);
+        core.flush();
+        assertEquals(1, sinks.dead.size());
+        DeadLetter d = sinks.dead.get(0);
+        assertEquals("DIGEST_MISMATCH", d.kind());
+        assertEquals(Long.valueOf(end.getSequence()), d.sequence(), "END's sequence");
+        assertTrue(d.reencoded(), "END re-encoded, not the late chunk at hand");
+        assertEquals(-1L, d.offset());
+        assertArrayEquals(badEnd.value(), d.value(), "END's bytes");
+        assertFalse(java.util.Arrays.equals(late.value(), d.value()));
+        assertTrue(d.reason().contains("digest mismatch"), d.reason());
+    }
+
+    @Test
     void hostWithoutEndFailsAtTheDeadlineNamingWhatArrived() throws IOException {
         Map<String, List<Msg>> hosts = threeHosts("ck-4");
         List<Msg> b = hosts.get("host-2");
