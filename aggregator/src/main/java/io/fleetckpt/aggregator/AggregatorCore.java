@@ -139,6 +139,10 @@ public final class AggregatorCore {
         else if (outcome instanceof ChunkOutcome.Failed f) fail(f.failure(), partition, offset, key, value, chunk);
         else if (outcome instanceof ChunkOutcome.Duplicate) stats.duplicates++;
         else if (outcome instanceof ChunkOutcome.Ignored) stats.ignored++;
+        else if (outcome instanceof ChunkOutcome.Refused f) {
+            StreamFailure why = f.failure();
+            deadLetter(recordsTopic, partition, offset, key, value, why.describe(), why.kind().name(), chunk, false);
+        }
     }
 
     /**

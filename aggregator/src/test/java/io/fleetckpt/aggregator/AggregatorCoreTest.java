@@ -170,6 +170,35 @@ class AggregatorCoreTest {
     }
 
     @Test
+    void aDamagedResendOfAStoredStreamIsADeadLetterAndTheStoredHostStays() throws IOException {
+        List<Msg> msgs = StreamMessages.publish("ck-late", "h", "run-1", SimulatedHost.image(1, 2, 50));
+        AggregatorCore core = core(dir);
+        core.onControl(0, 0, null, StreamMessages.request("ck-late", FAR, "h"));
+        feed(core, msgs, 0);
+        core.flush();
+        CheckpointManifest before = new FileSystemImageStore(dir).readManifest("ck-late").orElseThrow();
+        assertEquals(CheckpointStatus.STORED, before.status());
+        assertTrue(sinks.dead.isEmpty());
+
+        Msg intact = msgs.get(1);
+        Msg damaged = StreamMessages.corrupt(intact, 30);
+        core.onRecord(0, 50, intact.key(), intact.value()); // a plain resend: ignored
+        core.onRecord(0, 51, damaged.key(), damaged.value());
+        core.flush();
+        assertEquals(1, sinks.dead.size(), "only the damaged copy");
+        DeadLetter d = sinks.dead.get(0);
+        assertEquals("CRC_MISMATCH", d.kind());
+        assertEquals(51L, d.offset());
+        assertFalse(d.reencoded());
+        assertArrayEquals(damaged.value(), d.value(), "original bytes");
+        assertTrue(d.reason().contains("already finished"), d.reason());
+        CheckpointManifest after = new FileSystemImageStore(dir).readManifest("ck-late").orElseThrow();
+        assertEquals(CheckpointStatus.STORED, after.status());
+        assertEquals(before.host("h").orElseThrow().image().sha256(), after.host("h").orElseThrow().image().sha256());
+        assertEquals(HostStatus.STORED, after.host("h").orElseThrow().status());
+    }
+
+    @Test
     void kernelFormatErrorInAPayloadIsADeadLetterNamingTheChunk() throws IOException {
         List<Msg> msgs = StreamMessages.publish("ck-3", "h", "run-1", SimulatedHost.image(0, 2, 50));
         // make the first FD_DATA of the first TASKS chunk claim fd type 99, keeping CRC and digest right

@@ -23,6 +23,13 @@ public sealed interface ChunkOutcome {
     record Completed(CompleteStream stream, long firstOffset) implements ChunkOutcome {
     }
 
+    /**
+     * A damaged chunk of a host stream that was already finished: dead-lettered as bad input,
+     * while what was stored (or failed) for that host stays as it is.
+     */
+    record Refused(StreamFailure failure) implements ChunkOutcome {
+    }
+
     /** The chunk ended its stream without an image. */
     record Failed(StreamFailure failure) implements ChunkOutcome {
     }

@@ -48,12 +48,18 @@ public final class Reassembler {
     /** @param offset the chunk's position in its partition (for the commit bound) */
     public ChunkOutcome accept(RecordChunk c, long offset) {
         StreamKey key = new StreamKey(c.getCheckpointId(), c.getHostId());
-        if (closed.contains(key)) return new ChunkOutcome.Ignored(key + " is already finished");
-        if (!open.containsKey(key) && finishedElsewhere.test(key)) {
-            closed.add(key);
-            return new ChunkOutcome.Ignored(key + " was finished before (see its manifest)");
-        }
+        // checked first: a damaged chunk is bad input even when its stream needs it no more
         String crcProblem = StreamVerifier.checkCrc(c);
+        boolean finished = closed.contains(key);
+        if (!finished && !open.containsKey(key) && finishedElsewhere.test(key)) {
+            closed.add(key);
+            finished = true;
+        }
+        if (finished) {
+            if (crcProblem == null) return new ChunkOutcome.Ignored(key + " is already finished");
+            return new ChunkOutcome.Refused(new StreamFailure(key, c.getAgentRunId(), c.getSequence(), FailureKind.CRC_MISMATCH,
+                    crcProblem + " (the host stream was already finished; what it stored stays)", c));
+        }
         if (crcProblem != null) return fail(key, c, FailureKind.CRC_MISMATCH, crcProblem);
         String shape = checkShape(c);
         if (shape != null) return fail(key, c, FailureKind.IMPOSSIBLE_SEQUENCE, shape);
