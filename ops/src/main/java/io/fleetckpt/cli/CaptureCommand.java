@@ -96,8 +96,7 @@ public final class CaptureCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Selector> selectors = selectors();
         if (selectors.isEmpty()) {
-            err.println("fleetckpt capture: name processes with --pid, --tree, --cgroup or --comm");
-            return 2;
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name processes with --pid, --tree, --cgroup or --comm");
         }
         if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         if (freezeTimeoutMs < 0) {

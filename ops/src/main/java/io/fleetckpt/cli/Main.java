@@ -40,6 +40,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new UsageErrors()); // every command's usage errors: one line and a hint
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setDefaultValueProvider(new EnvDefaults(System.getenv())); // flag > FLEETCKPT_<OPTION> > default
         return cl;

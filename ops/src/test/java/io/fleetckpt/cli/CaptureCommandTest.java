@@ -216,14 +216,14 @@ class CaptureCommandTest {
     void aNegativeFreezeTimeoutIsAUsageError() {
         Run r = run("capture", "--pid", "1", "--freeze-timeout", "-5", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("--freeze-timeout must be 0 or more milliseconds"), r.err());
+        assertTrue(r.err().startsWith("fleetckpt capture: error: --freeze-timeout must be 0 or more milliseconds\n"), r.err());
     }
 
     @Test
     void aZeroOrUnreadableMaxFrozenIsAUsageError() {
         Run zero = run("capture", "--pid", "1", "--max-frozen", "0s", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, zero.code());
-        assertTrue(zero.err().startsWith("--max-frozen must be positive"), zero.err());
+        assertTrue(zero.err().startsWith("fleetckpt capture: error: --max-frozen must be positive\n"), zero.err());
         Run word = run("capture", "--pid", "1", "--max-frozen", "soon", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, word.code());
         assertTrue(word.err().contains("'soon' is not a duration"), word.err());

@@ -249,13 +249,13 @@ class RestoreCommandsTest {
 
         CliRun noCommand = run("restore", forged.toString());
         assertEquals(2, noCommand.code());
-        assertTrue(noCommand.err().startsWith("no COMMAND: put it after --"), noCommand.err());
+        assertTrue(noCommand.err().startsWith("fleetckpt restore: error: no COMMAND: put it after --\n"), noCommand.err());
         CliRun two = run("restore", "a.img", "b.img", "--", "true");
         assertEquals(2, two.code());
-        assertTrue(two.err().startsWith("give one IMAGE file"), two.err());
+        assertTrue(two.err().startsWith("fleetckpt restore: error: give one IMAGE file"), two.err());
         CliRun both = run("restore", "--store", tmp.toString(), "--checkpoint", "c", "--host", "h", "a.img", "--", "true");
         assertEquals(2, both.code());
-        assertTrue(both.err().startsWith("give an IMAGE file or --store, not both"), both.err());
+        assertTrue(both.err().startsWith("fleetckpt restore: error: give an IMAGE file or --store, not both\n"), both.err());
 
         Path ok = tmp.resolve("ok.img");
         Files.write(ok, ImageWriter.toBytes(sample()));
