@@ -12,6 +12,7 @@ import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.cli.capture.CaptureJson;
 import io.fleetckpt.cli.inspect.ImageJsonSink;
 import io.fleetckpt.cli.inspect.ImageWalker;
+import io.fleetckpt.cli.kafka.PidConverter;
 import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.format.ImageFormatException;
 import io.fleetckpt.format.ImageWriter;
@@ -50,10 +51,10 @@ public final class CaptureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pid", paramLabel = "P", description = "a process (a thread id selects its process)")
+    @Option(names = "--pid", paramLabel = "P", converter = PidConverter.class, description = "a process (a thread id selects its process)")
     List<Integer> pids = new ArrayList<>();
 
-    @Option(names = "--tree", paramLabel = "P", description = "a process and all its descendants")
+    @Option(names = "--tree", paramLabel = "P", converter = PidConverter.class, description = "a process and all its descendants")
     List<Integer> trees = new ArrayList<>();
 
     @Option(names = "--cgroup", paramLabel = "PATH",

@@ -231,6 +231,41 @@ class CaptureCommandTest {
     }
 
     @Test
+    void aPidBelowOneIsAUsageErrorNotANoSuchProcess() {
+        for (String[] sel : new String[][] {{"--pid", "0"}, {"--pid", "-5"}, {"--tree", "0"}, {"--tree", "-5"}}) {
+            Run r = run("capture", sel[0], sel[1], "-o", tmp.resolve("x.img").toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("fleetckpt capture: error: invalid value for option '" + sel[0] + "' (P): '" + sel[1]
+                    + "' is not a process id (they start at 1)", r.err().lines().findFirst().orElse(""));
+        }
+        // the agent's and the request's selectors too
+        for (String[] args : new String[][] {{"agent", "capture", "--checkpoint", "c1", "--pid", "1,0"},
+                {"checkpoint", "--host", "h1", "--tree", "-5"}}) {
+            CliRun r = CliRun.withEnv(java.util.Map.of(), args);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().lines().findFirst().orElse("").endsWith(" is not a process id (they start at 1)"), r.err());
+        }
+    }
+
+    private void assertNothingCaptured(String why, String... selector) {
+        List<String> args = new java.util.ArrayList<>(List.of("capture", "-o", tmp.resolve("x.img").toString()));
+        args.addAll(List.of(selector));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of("fleetckpt capture: nothing captured; no image written", "  " + why), r.err().lines().toList());
+    }
+
+    @Test
+    void aCommThatMatchesNothingSaysSo() {
+        assertNothingCaptured("note: no process matched --comm ^no-such-comm-xyz$", "--comm", "^no-such-comm-xyz$");
+    }
+
+    @Test
+    void aMissingCgroupIsNamedByItsSelectorNotByPidZero() {
+        assertNothingCaptured("--cgroup /nonexistent-cgroup-xyz: not_found: no such cgroup", "--cgroup", "/nonexistent-cgroup-xyz");
+    }
+
+    @Test
     void noSelectorIsAUsageError() {
         Run r = run("capture", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, r.code());

@@ -24,7 +24,7 @@ class UsageErrorsTest {
 
     @Test
     void aBadValueIsOneLineNamingTheOptionAndAHint() {
-        assertUsageError("fleetckpt capture", "invalid value for option '--pid' (P): 'abc' is not an int",
+        assertUsageError("fleetckpt capture", "invalid value for option '--pid' (P): 'abc' is not a process id",
                 run("capture", "--pid", "abc", "-o", "/tmp/x.img"));
         assertUsageError("fleetckpt restore",
                 "invalid value for option '--unrestorable': expected one of [SKIP, DEVNULL, FAIL] (case-insensitive) but was 'bogus'",
