@@ -1,5 +1,7 @@
 package io.fleetckpt.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
+import io.fleetckpt.store.JsonErrors;
 import picocli.CommandLine;
 
 import java.nio.file.AccessDeniedException;
@@ -24,10 +26,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     /**
-     * NIO's file exceptions often carry only the path as their message (NoSuchFileException,
+     * Jackson's errors say where in plain words (line, column, field). NIO's file exceptions often carry only the path as their message (NoSuchFileException,
      * AccessDeniedException): "error: /x/y.img.tmp" does not say what is wrong, so say it.
      */
     static String message(Throwable ex) {
+        if (ex instanceof JacksonException j) return JsonErrors.describe(j); // not Jackson's "[Source: REDACTED ...]"
         if (ex instanceof FileSystemException f && f.getReason() == null) {
             String what = ex instanceof NoSuchFileException ? "no such file or directory"
                     : ex instanceof AccessDeniedException ? "permission denied"
