@@ -73,11 +73,16 @@ class RestoreCommandsTest {
         CliRun r = run("images", "--store", tmp.resolve("store").toString());
         assertEquals(2, r.code());
         assertTrue(r.out().contains("ck-b  PARTIAL"), "the readable checkpoint is still listed: " + r.out());
-        assertTrue(r.out().contains("ck-a  UNREADABLE  ") && r.out().contains("invalid manifest"), r.out());
-        assertTrue(r.err().startsWith("fleetckpt images: error: checkpoint ck-a: "), r.err());
-        JsonNode j = new ObjectMapper().readTree(run("images", "--store", tmp.resolve("store").toString(), "--json").out());
+        // in its sorted place, before ck-b, and its error once, not again on stderr
+        assertTrue(r.out().startsWith("ck-a  UNREADABLE  " + bad + ": invalid manifest: line 1, column 19: "), r.out());
+        assertEquals(1, (r.out() + r.err()).split("invalid manifest", -1).length - 1, r.out() + r.err());
+        assertEquals("fleetckpt images: error: 1 of 2 manifests unreadable (ck-a): see UNREADABLE above", r.err().strip());
+        CliRun js = run("images", "--store", tmp.resolve("store").toString(), "--json");
+        JsonNode j = new ObjectMapper().readTree(js.out());
         assertEquals(2, j.get("checkpoints").size());
-        assertTrue(j.get("checkpoints").get(1).get("error").asText().contains("invalid manifest"), j.toString());
+        assertTrue(j.get("checkpoints").get(0).get("error").asText().contains("invalid manifest"), j.toString());
+        assertEquals("ck-b", j.get("checkpoints").get(1).get("manifest").get("checkpointId").asText(), j.toString());
+        assertEquals("fleetckpt images: error: 1 of 2 manifests unreadable (ck-a): see their \"error\" in the JSON", js.err().strip());
         assertTrue(store.readManifest("ck-b").isPresent());
     }
 
