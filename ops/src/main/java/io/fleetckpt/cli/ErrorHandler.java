@@ -32,13 +32,18 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static String message(Throwable ex) {
         if (ex instanceof JacksonException j) return JsonErrors.describe(j); // not Jackson's "[Source: REDACTED ...]"
         if (ex instanceof FileSystemException f && f.getReason() == null) {
-            String what = ex instanceof NoSuchFileException ? "no such file or directory"
-                    : ex instanceof AccessDeniedException ? "permission denied"
-                    : ex instanceof FileAlreadyExistsException ? "already exists"
-                    : ex instanceof NotDirectoryException ? "not a directory"
-                    : "file system error (" + ex.getClass().getSimpleName() + ")";
-            return what + ": " + f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
+            return reason(f) + ": " + f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
         }
         return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    }
+
+    /** What went wrong with the file, without its name: for messages that say what was being done to it. */
+    static String reason(FileSystemException f) {
+        if (f.getReason() != null) return f.getReason();
+        return f instanceof NoSuchFileException ? "no such file or directory"
+                : f instanceof AccessDeniedException ? "permission denied"
+                : f instanceof FileAlreadyExistsException ? "already exists"
+                : f instanceof NotDirectoryException ? "not a directory"
+                : "file system error (" + f.getClass().getSimpleName() + ")";
     }
 }

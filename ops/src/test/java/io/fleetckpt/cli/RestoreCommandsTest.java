@@ -125,6 +125,17 @@ class RestoreCommandsTest {
         CliRun onFile = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", notADir.toString());
         assertEquals(2, onFile.code());
         assertTrue(onFile.err().contains("OUTDIR " + notADir + " is not a directory"), onFile.err());
+        CliRun below = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", notADir.resolve("sub").toString());
+        assertEquals(2, below.code());
+        assertEquals("fleetckpt pull: error: cannot create the output directory " + notADir.resolve("sub") + ": Not a directory",
+                below.err().strip());
+        if (Files.isDirectory(Path.of("/sys/kernel"))) { // sysfs refuses mkdir even to root
+            CliRun sys = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", "/sys/fleetckpt-out");
+            assertEquals("fleetckpt pull: error: cannot create the output directory /sys/fleetckpt-out: Operation not permitted",
+                    sys.err().strip());
+        }
+        CliRun none = run("pull", "ck-nope", "--store", tmp.resolve("store").toString(), "-o", out.toString());
+        assertEquals("fleetckpt pull: error: no checkpoint ck-nope in the store " + tmp.resolve("store"), none.err().strip());
 
         Path out2 = tmp.resolve("out2");
         CliRun bad = run("pull", "ck-2", "--host", "web-1", "--store", tmp.resolve("store").toString(), "-o", out2.toString());
