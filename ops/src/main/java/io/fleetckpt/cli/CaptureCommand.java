@@ -109,8 +109,7 @@ public final class CaptureCommand implements Callable<Integer> {
         String unwritable = unwritableOutput(output);
         if (unwritable != null) {
             // before anything is frozen: finding this after the capture wasted the frozen window
-            err.println("fleetckpt capture: -o " + output + ": " + unwritable + "; nothing captured");
-            return 2;
+            throw new CommandFailure("-o " + output + ": " + unwritable + "; nothing captured");
         }
         CaptureListener progress = System.console() != null && !json
                 ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
@@ -127,10 +126,10 @@ public final class CaptureCommand implements Callable<Integer> {
         List<TaskError> errors = new ArrayList<>(r.errors());
         errors.addAll(mapped.excluded());
         if (mapped.image().tasks().isEmpty()) {
-            err.println("fleetckpt capture: nothing captured; no image written");
-            for (TaskError e : errors) err.println("  " + e);
-            for (String n : r.notes()) err.println("  note: " + n);
-            return 2;
+            List<String> why = new ArrayList<>();
+            for (TaskError e : errors) why.add(e.toString());
+            for (String n : r.notes()) why.add("note: " + n);
+            throw new CommandFailure("nothing captured; no image written", why);
         }
         long bytes = write(mapped, output);
         if (json) {

@@ -33,18 +33,19 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             if (fromEnv != null) {
                 String what = environmentMessage(fromEnv, env, ex);
                 Integer help = helpDespiteTheEnvironment(root, env, fromEnv, what, args, ex.getCommandLine());
-                return help != null ? help : report(ex.getCommandLine(), what);
+                return help != null ? help : report(ex.getCommandLine(), what, args);
             }
         }
-        return report(ex.getCommandLine(), message(ex));
+        return report(ex.getCommandLine(), message(ex), args);
     }
 
-    private static int report(CommandLine cl, String what) {
+    private static int report(CommandLine cl, String what, String[] args) {
         String command = cl.getCommandSpec().qualifiedName();
         PrintWriter err = cl.getErr();
         err.println(command + ": error: " + what);
         err.println("Try '" + command + " --help'.");
         err.flush();
+        if (JsonError.requested(cl, args)) JsonError.print(cl, what, List.of(), ErrorHandler.EXIT_FAILURE);
         return ErrorHandler.EXIT_FAILURE;
     }
 

@@ -252,7 +252,7 @@ class CaptureCommandTest {
         args.addAll(List.of(selector));
         Run r = run(args.toArray(String[]::new));
         assertEquals(2, r.code(), r.err());
-        assertEquals(List.of("fleetckpt capture: nothing captured; no image written", "  " + why), r.err().lines().toList());
+        assertEquals(List.of("fleetckpt capture: error: nothing captured; no image written", "  " + why), r.err().lines().toList());
     }
 
     @Test
@@ -278,7 +278,7 @@ class CaptureCommandTest {
         Path dir = Files.createDirectory(tmp.resolve("images"));
         Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", dir.toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals("fleetckpt capture: -o " + dir + ": is a directory; nothing captured", r.err().strip());
+        assertEquals("fleetckpt capture: error: -o " + dir + ": is a directory; nothing captured", r.err().strip());
         try (var left = Files.list(tmp)) {
             assertEquals(java.util.List.of(dir), left.toList(), "no temp file next to the target");
         }

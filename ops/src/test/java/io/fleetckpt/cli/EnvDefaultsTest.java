@@ -110,7 +110,7 @@ class EnvDefaultsTest {
     void theCommandLinesValueIsNotBlamedOnTheVariableNorTheVariableOnIt() {
         Map<String, String> env = Map.of("FLEETCKPT_THREADS", "many");
         CliRun flagWins = CliRun.withEnv(env, "capture", "--pid", "1", "--threads", "2", "-o", "/nonexistent-dir/x.img");
-        assertEquals("fleetckpt capture: -o /nonexistent-dir/x.img: no such directory /nonexistent-dir; nothing captured",
+        assertEquals("fleetckpt capture: error: -o /nonexistent-dir/x.img: no such directory /nonexistent-dir; nothing captured",
                 flagWins.err().strip(), "the variable is not read when the flag is given");
         assertEnvError("fleetckpt capture: error: invalid value for option '--threads': 'x' is not an int",
                 CliRun.withEnv(env, "capture", "--pid", "1", "--threads=x", "-o", "/nonexistent-dir/x.img"));
