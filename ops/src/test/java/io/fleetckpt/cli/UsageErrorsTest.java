@@ -47,6 +47,8 @@ class UsageErrorsTest {
         assertUsageError("fleetckpt restore", "give one IMAGE file (or --store/--checkpoint/--host) before --", run("restore"));
         assertUsageError("fleetckpt capture", "name processes with --pid, --tree, --cgroup or --comm", run("capture", "-o", "/tmp/x.img"));
         assertUsageError("fleetckpt bench", "name a benchmark: codec, pipeline or capture", run("bench"));
+        assertUsageError("fleetckpt bench codec", "--tasks >= 1, --fds >= 0, --iterations >= 1, --warmup >= 0",
+                run("bench", "codec", "--tasks", "0"));
     }
 
     /**
