@@ -78,6 +78,7 @@ public final class Capturer implements AutoCloseable {
         }
         CgroupMounts mounts = fixedMounts != null ? fixedMounts : CgroupMounts.detect();
         Selection sel = new TaskSelector(self, mounts).select(req.selectors());
+        for (String s : sel.matchedNone()) notes.add("no process matched " + s);
         long tSelected = System.nanoTime();
         req.listener().onPhase(CaptureListener.Phase.SELECTED, sel.pids());
 

@@ -101,6 +101,23 @@ class CaptureErrorsTest {
             CaptureResult byComm = c.capture(request(tempDir("state"), new Selector.Comm(java.util.regex.Pattern.compile("^kthreadd$"))));
             assertEquals(List.of(), byComm.tasks());
             assertEquals(List.of(), byComm.errors());
+            assertEquals(List.of("no process matched --comm ^kthreadd$"), matchedNone(byComm), "nothing it matched can be captured");
+        }
+    }
+
+    private static List<String> matchedNone(CaptureResult r) {
+        return r.notes().stream().filter(n -> n.startsWith("no process matched")).toList();
+    }
+
+    /** Nothing named is missing, so not partial; but "nothing captured" alone did not say why. */
+    @Test
+    void aCommThatMatchesNoProcessIsNotedNotAnError() throws Exception {
+        assumeRoot();
+        try (Fixture fine = Fixture.start("many", "10"); Capturer c = new Capturer(Syscalls.system())) {
+            java.util.regex.Pattern none = java.util.regex.Pattern.compile("^no-such-comm-xyz$");
+            CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(fine.pid), new Selector.Comm(none)));
+            assertFalse(r.partial(), r.errors().toString());
+            assertEquals(List.of("no process matched --comm ^no-such-comm-xyz$"), matchedNone(r));
         }
     }
 

@@ -175,7 +175,9 @@ class FreezeTest {
         try (Capturer c = new Capturer(Syscalls.system())) {
             CaptureResult r = c.capture(request(tempDir("state"), new Selector.Cgroup("/tmp")));
             assertEquals(1, r.errors().size());
-            assertEquals("no such cgroup: /tmp", r.errors().get(0).what());
+            // no task to name: the selector is named, not "pid 0"
+            assertEquals("--cgroup /tmp: not_found: no such cgroup", r.errors().get(0).toString());
+            assertEquals("--cgroup /tmp", r.errors().get(0).selector());
         }
     }
 
@@ -209,8 +211,8 @@ class FreezeTest {
                 CaptureResult r = c.capture(request(tempDir("state"), new Selector.Cgroup(root.toString())));
                 assertEquals(List.of(), r.tasks());
                 assertEquals(1, r.errors().size(), r.errors().toString());
-                assertEquals("cgroup " + root + " is the root of its hierarchy, which cannot be frozen: name a cgroup below it",
-                        r.errors().get(0).what());
+                assertEquals("--cgroup " + root + ": not_found: the root of its hierarchy, which cannot be frozen: name a cgroup below it",
+                        r.errors().get(0).toString());
                 assertFalse(r.frozen());
             }
         }
@@ -260,7 +262,7 @@ class FreezeTest {
             String before = Files.readString(Path.of("/proc", Integer.toString(f.pid), "cgroup"));
             java.util.Map<Integer, io.fleetckpt.agent.select.ProcStat> stats = java.util.Map.of(
                     2, io.fleetckpt.agent.select.ProcStat.read(2), f.pid, io.fleetckpt.agent.select.ProcStat.read(f.pid));
-            var sel = new io.fleetckpt.agent.select.Selection(List.of(2, f.pid), stats, List.of(), List.of(), java.util.Set.of());
+            var sel = new io.fleetckpt.agent.select.Selection(List.of(2, f.pid), stats, List.of(), List.of(), java.util.Set.of(), List.of());
             var freezer = new io.fleetckpt.agent.freeze.Freezer(Syscalls.system(), m, state, (int) ProcessHandle.current().pid(),
                     java.time.Duration.ofMillis(300));
             var e = org.junit.jupiter.api.Assertions.assertThrows(io.fleetckpt.agent.freeze.FreezeTimeout.class, () -> freezer.freeze(sel));

@@ -26,8 +26,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().getErr().println("fleetckpt bench: name a benchmark");
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
+        java.util.List<String> names = new java.util.ArrayList<>(spec.subcommands().keySet());
+        String last = names.remove(names.size() - 1);
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "name a benchmark: " + String.join(", ", names) + " or " + last);
     }
 }

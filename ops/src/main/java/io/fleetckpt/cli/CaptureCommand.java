@@ -12,6 +12,7 @@ import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.cli.capture.CaptureJson;
 import io.fleetckpt.cli.inspect.ImageJsonSink;
 import io.fleetckpt.cli.inspect.ImageWalker;
+import io.fleetckpt.cli.kafka.PidConverter;
 import io.fleetckpt.format.FormatOptions;
 import io.fleetckpt.format.ImageFormatException;
 import io.fleetckpt.format.ImageWriter;
@@ -50,10 +51,10 @@ public final class CaptureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pid", paramLabel = "P", description = "a process (a thread id selects its process)")
+    @Option(names = "--pid", paramLabel = "P", converter = PidConverter.class, description = "a process (a thread id selects its process)")
     List<Integer> pids = new ArrayList<>();
 
-    @Option(names = "--tree", paramLabel = "P", description = "a process and all its descendants")
+    @Option(names = "--tree", paramLabel = "P", converter = PidConverter.class, description = "a process and all its descendants")
     List<Integer> trees = new ArrayList<>();
 
     @Option(names = "--cgroup", paramLabel = "PATH",
@@ -96,8 +97,7 @@ public final class CaptureCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Selector> selectors = selectors();
         if (selectors.isEmpty()) {
-            err.println("fleetckpt capture: name processes with --pid, --tree, --cgroup or --comm");
-            return 2;
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name processes with --pid, --tree, --cgroup or --comm");
         }
         if (threads < 1) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         if (freezeTimeoutMs < 0) {
@@ -109,8 +109,7 @@ public final class CaptureCommand implements Callable<Integer> {
         String unwritable = unwritableOutput(output);
         if (unwritable != null) {
             // before anything is frozen: finding this after the capture wasted the frozen window
-            err.println("fleetckpt capture: -o " + output + ": " + unwritable + "; nothing captured");
-            return 2;
+            throw new CommandFailure("-o " + output + ": " + unwritable + "; nothing captured");
         }
         CaptureListener progress = System.console() != null && !json
                 ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
@@ -127,10 +126,10 @@ public final class CaptureCommand implements Callable<Integer> {
         List<TaskError> errors = new ArrayList<>(r.errors());
         errors.addAll(mapped.excluded());
         if (mapped.image().tasks().isEmpty()) {
-            err.println("fleetckpt capture: nothing captured; no image written");
-            for (TaskError e : errors) err.println("  " + e);
-            for (String n : r.notes()) err.println("  note: " + n);
-            return 2;
+            List<String> why = new ArrayList<>();
+            for (TaskError e : errors) why.add(e.toString());
+            for (String n : r.notes()) why.add("note: " + n);
+            throw new CommandFailure("nothing captured; no image written", why);
         }
         long bytes = write(mapped, output);
         if (json) {

@@ -37,6 +37,13 @@ public final class EnvDefaults implements CommandLine.IDefaultValueProvider {
         return value == null || value.isBlank() ? null : value;
     }
 
+    /** The same environment without {@code variable}: what {@code --help} falls back to when it is unusable. */
+    EnvDefaults without(String variable) {
+        Map<String, String> fewer = new java.util.HashMap<>(env);
+        fewer.remove(variable);
+        return new EnvDefaults(fewer);
+    }
+
     /** The variable an option is read from, or null when the option has no long name. */
     public static String variableFor(OptionSpec option) {
         String longest = option.longestName();

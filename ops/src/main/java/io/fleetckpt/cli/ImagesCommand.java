@@ -35,44 +35,59 @@ final class ImagesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON: the manifests plus totals per checkpoint")
     boolean json;
 
+    /** A checkpoint of the listing: its manifest, or why that could not be read. */
+    private record Listed(String id, CheckpointManifest manifest, String error) {
+    }
+
     @Override
     public Integer call() throws Exception {
         FileSystemImageStore s = ExistingStore.open(store);
-        List<CheckpointManifest> manifests = new ArrayList<>();
-        // one unreadable manifest must not hide the others: each is listed with its error, exit 2
-        Map<String, String> unreadable = new LinkedHashMap<>();
+        // in the store's order, an unreadable manifest in its place: one must not hide the others (exit 2)
+        List<Listed> listed = new ArrayList<>();
         if (checkpointId != null) {
-            manifests.add(s.readManifest(checkpointId).orElseThrow(() ->
-                    new java.io.IOException("no checkpoint " + checkpointId + " in the store " + store)));
+            CheckpointManifest m = s.readManifest(checkpointId).orElseThrow(() ->
+                    new java.io.IOException("no checkpoint " + checkpointId + " in the store " + store));
+            listed.add(new Listed(checkpointId, m, null));
         } else {
             for (String id : s.listCheckpoints()) {
                 try {
-                    s.readManifest(id).ifPresent(manifests::add);
+                    s.readManifest(id).ifPresent(m -> listed.add(new Listed(id, m, null)));
                 } catch (java.io.IOException | RuntimeException e) {
-                    unreadable.put(id, ErrorHandler.message(e));
+                    listed.add(new Listed(id, null, ErrorHandler.message(e)));
                 }
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             List<Map<String, Object>> list = new ArrayList<>();
-            for (CheckpointManifest m : manifests) {
+            for (Listed l : listed) {
                 Map<String, Object> e = new LinkedHashMap<>();
-                e.put("manifest", m);
-                e.put("totals", totals(m));
+                if (l.manifest() != null) {
+                    e.put("manifest", l.manifest());
+                    e.put("totals", totals(l.manifest()));
+                } else {
+                    e.put("checkpointId", l.id());
+                    e.put("error", l.error());
+                }
                 list.add(e);
             }
-            unreadable.forEach((id, why) -> list.add(Map.of("checkpointId", id, "error", why)));
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(Map.of("store", store.toString(), "checkpoints", list)));
         } else {
-            if (manifests.isEmpty() && unreadable.isEmpty()) out.println("no checkpoints");
-            text(manifests, out);
-            unreadable.forEach((id, why) -> out.printf("%s  UNREADABLE  %s%n", id, why));
+            if (listed.isEmpty()) out.println("no checkpoints");
+            for (Listed l : listed) {
+                if (l.manifest() != null) text(l.manifest(), out);
+                else out.printf("%s  UNREADABLE  %s%n", l.id(), l.error());
+            }
         }
         out.flush();
-        unreadable.forEach((id, why) -> spec.commandLine().getErr().println("fleetckpt images: error: checkpoint " + id + ": " + why));
-        return unreadable.isEmpty() ? 0 : 2;
+        List<String> unreadable = listed.stream().filter(l -> l.manifest() == null).map(Listed::id).toList();
+        if (unreadable.isEmpty()) return 0;
+        // the errors themselves are in the listing, once each
+        spec.commandLine().getErr().printf("fleetckpt images: error: %d of %d manifests unreadable (%s): see %s%n",
+                unreadable.size(), listed.size(), String.join(", ", unreadable.subList(0, Math.min(10, unreadable.size())))
+                        + (unreadable.size() > 10 ? ", ..." : ""), json ? "their \"error\" in the JSON" : "UNREADABLE above");
+        return 2;
     }
 
     private static Map<String, Long> totals(CheckpointManifest m) {
@@ -85,22 +100,20 @@ final class ImagesCommand implements Callable<Integer> {
         return t;
     }
 
-    private static void text(List<CheckpointManifest> manifests, PrintWriter out) {
-        for (CheckpointManifest m : manifests) {
-            Map<String, Long> t = totals(m);
-            out.printf("%s  %s  requested %s  completed %s  %d/%d hosts with images, %,d bytes, %,d tasks, %,d fds%n",
-                    m.checkpointId(), m.status(), time(m.requestedAtMs()), m.completedAtMs() == null ? "-" : time(m.completedAtMs()),
-                    t.get("images"), t.get("hosts"), t.get("sizeBytes"), t.get("tasks"), t.get("fds"));
-            out.printf("  %-20s %-8s %13s %6s %9s %9s %-24s %-12s %s%n", "HOST", "STATUS", "BYTES", "TASKS", "FDS", "FILES",
-                    "CAPTURED", "SHA256", "REASON");
-            for (HostEntry h : m.hosts()) {
-                ImageEntry i = h.image();
-                out.printf("  %-20s %-8s %13s %6s %9s %9s %-24s %-12s %s%n", h.hostId(), h.status(),
-                        count(i == null ? null : i.sizeBytes()), count(i == null ? null : (long) i.taskCount()),
-                        count(i == null ? null : i.fdCount()), count(i == null ? null : i.openFileCount()),
-                        i == null ? "-" : time(i.capturedAtMs()), i == null ? "-" : i.sha256().substring(0, 12),
-                        h.reason() == null ? "" : h.reason());
-            }
+    private static void text(CheckpointManifest m, PrintWriter out) {
+        Map<String, Long> t = totals(m);
+        out.printf("%s  %s  requested %s  completed %s  %d/%d hosts with images, %,d bytes, %,d tasks, %,d fds%n",
+                m.checkpointId(), m.status(), time(m.requestedAtMs()), m.completedAtMs() == null ? "-" : time(m.completedAtMs()),
+                t.get("images"), t.get("hosts"), t.get("sizeBytes"), t.get("tasks"), t.get("fds"));
+        out.printf("  %-20s %-8s %13s %6s %9s %9s %-24s %-12s %s%n", "HOST", "STATUS", "BYTES", "TASKS", "FDS", "FILES",
+                "CAPTURED", "SHA256", "REASON");
+        for (HostEntry h : m.hosts()) {
+            ImageEntry i = h.image();
+            out.printf("  %-20s %-8s %13s %6s %9s %9s %-24s %-12s %s%n", h.hostId(), h.status(),
+                    count(i == null ? null : i.sizeBytes()), count(i == null ? null : (long) i.taskCount()),
+                    count(i == null ? null : i.fdCount()), count(i == null ? null : i.openFileCount()),
+                    i == null ? "-" : time(i.capturedAtMs()), i == null ? "-" : i.sha256().substring(0, 12),
+                    h.reason() == null ? "" : h.reason());
         }
     }
 

@@ -47,8 +47,7 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!Files.isRegularFile(image)) {
             String why = Files.isDirectory(image) ? "is a directory" : Files.exists(image) ? "not a regular file" : "no such file";
-            spec.commandLine().getErr().println("fleetckpt inspect: error: " + image + ": " + why);
-            return 2;
+            throw new CommandFailure(image + ": " + why);
         }
         FormatOptions options = FormatOptions.DEFAULT.withStrictV13(strictV13);
         PrintWriter text = spec.commandLine().getOut();

@@ -40,9 +40,19 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new UsageErrors()); // every command's usage errors: one line and a hint
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setDefaultValueProvider(new EnvDefaults(System.getenv())); // flag > FLEETCKPT_<OPTION> > default
+        versionEverywhere(cl);
         return cl;
+    }
+
+    /** Every command's --version prints the version, not an empty line (picocli does not inherit the provider). */
+    private static void versionEverywhere(CommandLine cl) {
+        if (cl.getCommandSpec().versionProvider() == null && cl.getCommandSpec().version().length == 0) {
+            cl.getCommandSpec().versionProvider(new VersionProvider());
+        }
+        cl.getSubcommands().values().forEach(Main::versionEverywhere);
     }
 
     public static void main(String[] args) {

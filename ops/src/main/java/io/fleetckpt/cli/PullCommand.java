@@ -46,6 +46,7 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FileSystemImageStore s = ExistingStore.open(store);
         List<StoredImageRef> refs = StoredImageRef.find(s, checkpointId, host);
+        createOutputDirectory();
         ImagePuller puller = new ImagePuller(s);
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
         List<Map<String, Object>> results = new ArrayList<>();
@@ -78,5 +79,16 @@ final class PullCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return failed == 0 ? 0 : 2;
+    }
+
+    /** Once, before the first image: a failure here would otherwise be a bare "/x: Operation not permitted" per image. */
+    private void createOutputDirectory() throws java.io.IOException {
+        if (java.nio.file.Files.exists(outDir)) return; // a file in the way: the puller says so
+        try {
+            java.nio.file.Files.createDirectories(outDir);
+        } catch (java.nio.file.FileSystemException e) {
+            String where = e.getFile() == null || Path.of(e.getFile()).equals(outDir) ? "" : " (" + e.getFile() + ")";
+            throw new java.io.IOException("cannot create the output directory " + outDir + ": " + ErrorHandler.reason(e) + where, e);
+        }
     }
 }

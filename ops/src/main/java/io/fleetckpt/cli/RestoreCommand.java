@@ -10,7 +10,6 @@ import io.fleetckpt.restore.plan.UnrestorablePolicy;
 import io.fleetckpt.restore.pull.ImagePuller;
 import io.fleetckpt.restore.pull.StoredImageRef;
 import io.fleetckpt.restore.report.ReportWriter;
-import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.spawn.BundledPreload;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
 import io.fleetckpt.restore.spawn.LoadableLibrary;
@@ -144,8 +143,7 @@ final class RestoreCommand implements Callable<Integer> {
             o = new Restorer().restore(new RestoreRequest(image, pids, tree, root, policy, dryRun, argv, env,
                     preload, callerFdLimit));
         } catch (PlanException e) {
-            cl.getErr().println("fleetckpt restore: refused: " + e.getMessage());
-            return RestoreReport.EXIT_BAD;
+            throw new CommandFailure("refused: " + e.getMessage()); // exit 2: nothing restored
         }
         PrintWriter out = cl.getOut();
         if (json) ReportWriter.json(o.report(), out);

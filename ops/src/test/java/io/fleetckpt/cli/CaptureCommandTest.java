@@ -216,18 +216,53 @@ class CaptureCommandTest {
     void aNegativeFreezeTimeoutIsAUsageError() {
         Run r = run("capture", "--pid", "1", "--freeze-timeout", "-5", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("--freeze-timeout must be 0 or more milliseconds"), r.err());
+        assertTrue(r.err().startsWith("fleetckpt capture: error: --freeze-timeout must be 0 or more milliseconds\n"), r.err());
     }
 
     @Test
     void aZeroOrUnreadableMaxFrozenIsAUsageError() {
         Run zero = run("capture", "--pid", "1", "--max-frozen", "0s", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, zero.code());
-        assertTrue(zero.err().startsWith("--max-frozen must be positive"), zero.err());
+        assertTrue(zero.err().startsWith("fleetckpt capture: error: --max-frozen must be positive\n"), zero.err());
         Run word = run("capture", "--pid", "1", "--max-frozen", "soon", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, word.code());
         assertTrue(word.err().contains("'soon' is not a duration"), word.err());
         assertFalse(Files.exists(tmp.resolve("x.img")));
+    }
+
+    @Test
+    void aPidBelowOneIsAUsageErrorNotANoSuchProcess() {
+        for (String[] sel : new String[][] {{"--pid", "0"}, {"--pid", "-5"}, {"--tree", "0"}, {"--tree", "-5"}}) {
+            Run r = run("capture", sel[0], sel[1], "-o", tmp.resolve("x.img").toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("fleetckpt capture: error: invalid value for option '" + sel[0] + "' (P): '" + sel[1]
+                    + "' is not a process id (they start at 1)", r.err().lines().findFirst().orElse(""));
+        }
+        // the agent's and the request's selectors too
+        for (String[] args : new String[][] {{"agent", "capture", "--checkpoint", "c1", "--pid", "1,0"},
+                {"checkpoint", "--host", "h1", "--tree", "-5"}}) {
+            CliRun r = CliRun.withEnv(java.util.Map.of(), args);
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().lines().findFirst().orElse("").endsWith(" is not a process id (they start at 1)"), r.err());
+        }
+    }
+
+    private void assertNothingCaptured(String why, String... selector) {
+        List<String> args = new java.util.ArrayList<>(List.of("capture", "-o", tmp.resolve("x.img").toString()));
+        args.addAll(List.of(selector));
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of("fleetckpt capture: error: nothing captured; no image written", "  " + why), r.err().lines().toList());
+    }
+
+    @Test
+    void aCommThatMatchesNothingSaysSo() {
+        assertNothingCaptured("note: no process matched --comm ^no-such-comm-xyz$", "--comm", "^no-such-comm-xyz$");
+    }
+
+    @Test
+    void aMissingCgroupIsNamedByItsSelectorNotByPidZero() {
+        assertNothingCaptured("--cgroup /nonexistent-cgroup-xyz: not_found: no such cgroup", "--cgroup", "/nonexistent-cgroup-xyz");
     }
 
     @Test
@@ -243,7 +278,7 @@ class CaptureCommandTest {
         Path dir = Files.createDirectory(tmp.resolve("images"));
         Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", dir.toString());
         assertEquals(2, r.code(), r.err());
-        assertEquals("fleetckpt capture: -o " + dir + ": is a directory; nothing captured", r.err().strip());
+        assertEquals("fleetckpt capture: error: -o " + dir + ": is a directory; nothing captured", r.err().strip());
         try (var left = Files.list(tmp)) {
             assertEquals(java.util.List.of(dir), left.toList(), "no temp file next to the target");
         }

@@ -76,15 +76,64 @@ class EnvDefaultsTest {
     }
 
     @Test
-    void aBadValueFromTheEnvironmentIsAUsageErrorNamingTheOption() {
+    void aBadValueFromTheEnvironmentIsAUsageErrorNamingTheVariable() {
         Probe p = new Probe();
         CommandLine cl = new CommandLine(p);
         cl.setDefaultValueProvider(new EnvDefaults(Map.of("FLEETCKPT_METRICS_PORT", "ninety")));
+        cl.setParameterExceptionHandler(new UsageErrors());
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
         assertEquals(2, cl.execute());
-        assertTrue(err.toString().contains("--metrics-port"), err.toString());
-        assertTrue(err.toString().contains("ninety"), err.toString());
+        assertEquals("probe: error: FLEETCKPT_METRICS_PORT=ninety: --metrics-port takes an integer", err.toString().lines().findFirst().get());
+    }
+
+    private static void assertEnvError(String what, CliRun r) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals(what, r.err().lines().findFirst().orElse(""), r.err());
+        assertEquals(2, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void eachKindOfValueSaysWhatTheVariableShouldHold() {
+        String[] capture = {"capture", "--pid", "1", "-o", "/nonexistent-dir/x.img"};
+        assertEnvError("fleetckpt capture: error: FLEETCKPT_THREADS=many: --threads takes an integer",
+                CliRun.withEnv(Map.of("FLEETCKPT_THREADS", "many"), capture));
+        assertEnvError("fleetckpt capture: error: FLEETCKPT_MAX_FROZEN='a while': --max-frozen: 'a while' is not a duration (e.g. 500ms, 60s, 5m, 1h)",
+                CliRun.withEnv(Map.of("FLEETCKPT_MAX_FROZEN", "a while"), capture));
+        assertEnvError("fleetckpt capture: error: FLEETCKPT_JSON=yes: --json takes true or false",
+                CliRun.withEnv(Map.of("FLEETCKPT_JSON", "yes"), capture));
+        assertEnvError("fleetckpt restore: error: FLEETCKPT_UNRESTORABLE=bogus: --unrestorable takes one of skip, devnull, fail",
+                CliRun.withEnv(Map.of("FLEETCKPT_UNRESTORABLE", "bogus"), "restore", "x.img", "--dry-run"));
+    }
+
+    @Test
+    void theCommandLinesValueIsNotBlamedOnTheVariableNorTheVariableOnIt() {
+        Map<String, String> env = Map.of("FLEETCKPT_THREADS", "many");
+        CliRun flagWins = CliRun.withEnv(env, "capture", "--pid", "1", "--threads", "2", "-o", "/nonexistent-dir/x.img");
+        assertEquals("fleetckpt capture: error: -o /nonexistent-dir/x.img: no such directory /nonexistent-dir; nothing captured",
+                flagWins.err().strip(), "the variable is not read when the flag is given");
+        assertEnvError("fleetckpt capture: error: invalid value for option '--threads': 'x' is not an int",
+                CliRun.withEnv(env, "capture", "--pid", "1", "--threads=x", "-o", "/nonexistent-dir/x.img"));
+    }
+
+    @Test
+    void helpAndVersionWorkWhateverTheEnvironmentSays() {
+        Map<String, String> env = Map.of("FLEETCKPT_METRICS_PORT", "ninety", "FLEETCKPT_MAX_FROZEN", "soon");
+        CliRun help = CliRun.withEnv(env, "local", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("Usage: fleetckpt local"), help.out());
+        assertTrue(help.out().contains("(default 0: off)"), "the built-in default, not the unusable value: " + help.out());
+        assertEquals("fleetckpt local: ignored FLEETCKPT_METRICS_PORT=ninety: --metrics-port takes an integer", help.err().strip());
+
+        // two unusable variables, one of the parent command's: the subcommand's help still shows
+        CliRun sub = CliRun.withEnv(env, "agent", "capture", "-h");
+        assertEquals(0, sub.code(), sub.err());
+        assertTrue(sub.out().startsWith("Usage: fleetckpt agent capture"), sub.out());
+        assertEquals(2, sub.err().lines().filter(l -> l.startsWith("fleetckpt agent: ignored FLEETCKPT_")).count(), sub.err());
+
+        CliRun version = CliRun.withEnv(env, "agent", "--version");
+        assertEquals(0, version.code(), version.err());
+        assertTrue(version.out().startsWith("fleetckpt "), version.out());
     }
 
     @Test

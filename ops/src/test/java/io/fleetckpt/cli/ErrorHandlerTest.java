@@ -18,6 +18,14 @@ class ErrorHandlerTest {
     }
 
     @Test
+    void anyJsonParseErrorSaysLineAndColumnPlainly() {
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"a\": [1,\n 2"));
+        assertEquals("line 2, column 3: Unexpected end-of-input: expected close marker for Array (start marker at line 1, column 7)",
+                ErrorHandler.message(e));
+    }
+
+    @Test
     void messagesWithAReasonAreKeptAsTheyAre() {
         assertEquals("/a -> /b: Is a directory", ErrorHandler.message(new FileSystemException("/a", "/b", "Is a directory")));
         assertEquals("no checkpoint x", ErrorHandler.message(new IOException("no checkpoint x")));

@@ -52,6 +52,7 @@ class InspectCommandTest {
         assertTrue(r.out().contains("verdict: VALID"), r.out());
         // fd 2 of task 100 dups objref 2: marked shared
         assertTrue(r.out().matches("(?s).*\\n\\s+2 -\\s+FIFO\\s+2\\*.*"), r.out());
+        assertTrue(r.out().contains("* = objref named by more than one fd entry"), "the legend of the * shown: " + r.out());
     }
 
     @Test
@@ -105,6 +106,7 @@ class InspectCommandTest {
         Run r = run("inspect", g.toString());
         assertEquals(1, r.exit());
         assertTrue(r.out().contains("not an fd-table image"), r.out());
+        assertFalse(r.out().contains("* = objref"), "no legend for a * never shown: " + r.out());
         Run missing = run("inspect", dir.resolve("missing.img").toString());
         assertEquals(2, missing.exit());
         assertEquals("fleetckpt inspect: error: " + dir.resolve("missing.img") + ": no such file\n", missing.err());

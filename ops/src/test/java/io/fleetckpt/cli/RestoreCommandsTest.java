@@ -73,11 +73,16 @@ class RestoreCommandsTest {
         CliRun r = run("images", "--store", tmp.resolve("store").toString());
         assertEquals(2, r.code());
         assertTrue(r.out().contains("ck-b  PARTIAL"), "the readable checkpoint is still listed: " + r.out());
-        assertTrue(r.out().contains("ck-a  UNREADABLE  ") && r.out().contains("invalid manifest"), r.out());
-        assertTrue(r.err().startsWith("fleetckpt images: error: checkpoint ck-a: "), r.err());
-        JsonNode j = new ObjectMapper().readTree(run("images", "--store", tmp.resolve("store").toString(), "--json").out());
+        // in its sorted place, before ck-b, and its error once, not again on stderr
+        assertTrue(r.out().startsWith("ck-a  UNREADABLE  " + bad + ": invalid manifest: line 1, column 19: "), r.out());
+        assertEquals(1, (r.out() + r.err()).split("invalid manifest", -1).length - 1, r.out() + r.err());
+        assertEquals("fleetckpt images: error: 1 of 2 manifests unreadable (ck-a): see UNREADABLE above", r.err().strip());
+        CliRun js = run("images", "--store", tmp.resolve("store").toString(), "--json");
+        JsonNode j = new ObjectMapper().readTree(js.out());
         assertEquals(2, j.get("checkpoints").size());
-        assertTrue(j.get("checkpoints").get(1).get("error").asText().contains("invalid manifest"), j.toString());
+        assertTrue(j.get("checkpoints").get(0).get("error").asText().contains("invalid manifest"), j.toString());
+        assertEquals("ck-b", j.get("checkpoints").get(1).get("manifest").get("checkpointId").asText(), j.toString());
+        assertEquals("fleetckpt images: error: 1 of 2 manifests unreadable (ck-a): see their \"error\" in the JSON", js.err().strip());
         assertTrue(store.readManifest("ck-b").isPresent());
     }
 
@@ -120,6 +125,17 @@ class RestoreCommandsTest {
         CliRun onFile = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", notADir.toString());
         assertEquals(2, onFile.code());
         assertTrue(onFile.err().contains("OUTDIR " + notADir + " is not a directory"), onFile.err());
+        CliRun below = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", notADir.resolve("sub").toString());
+        assertEquals(2, below.code());
+        assertEquals("fleetckpt pull: error: cannot create the output directory " + notADir.resolve("sub") + ": Not a directory",
+                below.err().strip());
+        if (Files.isDirectory(Path.of("/sys/kernel"))) { // sysfs refuses mkdir even to root
+            CliRun sys = run("pull", "ck-2", "--store", tmp.resolve("store").toString(), "-o", "/sys/fleetckpt-out");
+            assertEquals("fleetckpt pull: error: cannot create the output directory /sys/fleetckpt-out: Operation not permitted",
+                    sys.err().strip());
+        }
+        CliRun none = run("pull", "ck-nope", "--store", tmp.resolve("store").toString(), "-o", out.toString());
+        assertEquals("fleetckpt pull: error: no checkpoint ck-nope in the store " + tmp.resolve("store"), none.err().strip());
 
         Path out2 = tmp.resolve("out2");
         CliRun bad = run("pull", "ck-2", "--host", "web-1", "--store", tmp.resolve("store").toString(), "-o", out2.toString());
@@ -249,13 +265,13 @@ class RestoreCommandsTest {
 
         CliRun noCommand = run("restore", forged.toString());
         assertEquals(2, noCommand.code());
-        assertTrue(noCommand.err().startsWith("no COMMAND: put it after --"), noCommand.err());
+        assertTrue(noCommand.err().startsWith("fleetckpt restore: error: no COMMAND: put it after --\n"), noCommand.err());
         CliRun two = run("restore", "a.img", "b.img", "--", "true");
         assertEquals(2, two.code());
-        assertTrue(two.err().startsWith("give one IMAGE file"), two.err());
+        assertTrue(two.err().startsWith("fleetckpt restore: error: give one IMAGE file"), two.err());
         CliRun both = run("restore", "--store", tmp.toString(), "--checkpoint", "c", "--host", "h", "a.img", "--", "true");
         assertEquals(2, both.code());
-        assertTrue(both.err().startsWith("give an IMAGE file or --store, not both"), both.err());
+        assertTrue(both.err().startsWith("fleetckpt restore: error: give an IMAGE file or --store, not both\n"), both.err());
 
         Path ok = tmp.resolve("ok.img");
         Files.write(ok, ImageWriter.toBytes(sample()));

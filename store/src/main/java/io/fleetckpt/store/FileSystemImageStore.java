@@ -289,6 +289,11 @@ public final class FileSystemImageStore implements ImageStore {
     }
 
     @Override
+    public String location() {
+        return root.toString();
+    }
+
+    @Override
     public String manifestLocation(String checkpointId) {
         return manifestFile(checkpointId).toString();
     }

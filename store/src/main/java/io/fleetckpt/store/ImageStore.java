@@ -70,6 +70,9 @@ public interface ImageStore {
     /** A human-readable location of the checkpoint's manifest. */
     String manifestLocation(String checkpointId);
 
+    /** Where the store is (its root directory), for messages that send the user looking. */
+    String location();
+
     /**
      * Keeps {@code data} durably under {@code name} (a safe id), replacing what was there, until
      * {@link #deleteOutbox}: what an aggregator must still announce once its manifests are

@@ -70,6 +70,7 @@ public final class ManifestJson {
             if (root instanceof OutOfMemoryError) throw noHeap(where, size);
             if (root instanceof StoreException s) throw s;
             String detail = root instanceof IllegalArgumentException ? root.getMessage()
+                    : e instanceof JacksonException j ? JsonErrors.describe(j)
                     : e.getMessage().lines().findFirst().orElse(e.toString());
             throw new StoreException(where + ": invalid manifest: " + detail, e);
         }

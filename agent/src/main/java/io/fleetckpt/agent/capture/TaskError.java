@@ -1,15 +1,18 @@
 package io.fleetckpt.agent.capture;
 
+import io.fleetckpt.agent.select.Selector;
+
 /**
  * Why a task could not be captured (completely): the task is left out of the image rather than
  * written with a silently short fd table.
  *
- * @param pid  the task
- * @param fd   the fd concerned, or -1 when the whole task is
- * @param kind what class of failure
- * @param what a sentence for people, naming the call and errno
+ * @param pid      the task, or 0 when the error is a selector's (no task to name)
+ * @param fd       the fd concerned, or -1 when the whole task is
+ * @param kind     what class of failure
+ * @param what     a sentence for people, naming the call and errno
+ * @param selector the selector that named nothing usable ({@code --cgroup /x}), or null for a task's error
  */
-public record TaskError(int pid, int fd, Kind kind, String what) {
+public record TaskError(int pid, int fd, Kind kind, String what, String selector) {
     public enum Kind {
         /** the process exited (or became a zombie) before or during the capture */
         EXITED,
@@ -34,12 +37,23 @@ public record TaskError(int pid, int fd, Kind kind, String what) {
         IO
     }
 
+    /** A task's error, or an fd's. */
+    public TaskError(int pid, int fd, Kind kind, String what) {
+        this(pid, fd, kind, what, null);
+    }
+
     public static TaskError task(int pid, Kind kind, String what) {
         return new TaskError(pid, -1, kind, what);
     }
 
+    /** A selector's error: it names the selector, as {@link Selector#describe()} does, since there is no pid to name. */
+    public static TaskError selector(Selector s, Kind kind, String what) {
+        return new TaskError(0, -1, kind, what, s.describe());
+    }
+
     @Override
     public String toString() {
-        return "pid " + pid + (fd >= 0 ? " fd " + fd : "") + ": " + kind.name().toLowerCase() + ": " + what;
+        String who = selector != null ? selector : "pid " + pid + (fd >= 0 ? " fd " + fd : "");
+        return who + ": " + kind.name().toLowerCase() + ": " + what;
     }
 }

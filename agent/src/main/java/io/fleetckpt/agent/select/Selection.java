@@ -17,15 +17,18 @@ import java.util.Set;
  * @param problems  selectors that named nothing usable (no such pid, unreadable cgroup)
  * @param treePids  pids selected through --tree: their descendants belong to the capture, even
  *                  those forked while the freezer works
+ * @param matchedNone the --cgroup and --comm selectors that came across no process to capture
+ *                  ({@link Selector#describe()}): not errors, nothing named is missing
  */
 public record Selection(List<Integer> pids, Map<Integer, ProcStat> stats, List<Path> cgroups,
-                        List<TaskError> problems, Set<Integer> treePids) {
+                        List<TaskError> problems, Set<Integer> treePids, List<String> matchedNone) {
     public Selection {
         pids = List.copyOf(pids);
         stats = Map.copyOf(stats);
         cgroups = List.copyOf(cgroups);
         problems = List.copyOf(problems);
         treePids = Set.copyOf(treePids);
+        matchedNone = List.copyOf(matchedNone);
     }
 
     /** This selection plus processes found late (forked during freezing), still in TREE order. */
@@ -35,6 +38,6 @@ public record Selection(List<Integer> pids, Map<Integer, ProcStat> stats, List<P
         all.putAll(late);
         Set<Integer> tree = new java.util.HashSet<>(treePids);
         for (ProcStat st : late.values()) if (treePids.contains(st.ppid())) tree.add(st.pid());
-        return new Selection(TaskSelector.treeOrder(all), all, cgroups, problems, tree);
+        return new Selection(TaskSelector.treeOrder(all), all, cgroups, problems, tree, matchedNone);
     }
 }

@@ -4,6 +4,14 @@ import java.util.regex.Pattern;
 
 /** One way of naming processes to capture; a capture takes any mix of them. */
 public sealed interface Selector {
+    /** The selector in the words of the command line that gave it: {@code --cgroup /x}, {@code --comm re}. */
+    default String describe() {
+        if (this instanceof Pid p) return "--pid " + p.pid();
+        if (this instanceof Tree t) return "--tree " + t.pid();
+        if (this instanceof Cgroup c) return "--cgroup " + c.path();
+        return "--comm " + ((Comm) this).regex().pattern();
+    }
+
     /** One process (a thread id selects its process: threads share its fd table). */
     record Pid(int pid) implements Selector {
     }

@@ -41,6 +41,8 @@ public final class TaskSelector {
         Set<Integer> named = new java.util.HashSet<>();
         List<Path> cgroups = new ArrayList<>();
         List<TaskError> problems = new ArrayList<>();
+        // what each --cgroup and --comm came across: one that ends with no process is said to match none
+        Map<Selector, List<Integer>> found = new java.util.LinkedHashMap<>();
         for (Selector s : selectors) {
             if (s instanceof Selector.Pid p) {
                 int tgid = tgidOf(p.pid());
@@ -68,25 +70,29 @@ public final class TaskSelector {
             } else if (s instanceof Selector.Cgroup c) {
                 Path dir = mounts.resolve(c.path());
                 if (dir == null) {
-                    problems.add(TaskError.task(0, TaskError.Kind.NOT_FOUND, "no such cgroup: " + c.path()));
+                    problems.add(TaskError.selector(c, TaskError.Kind.NOT_FOUND, "no such cgroup"));
                     continue;
                 }
                 if (dir.equals(mounts.v2()) || dir.equals(mounts.v1Freezer())) {
                     // a root has no freeze control, and moving every process of the host into
                     // the agent's frozen cgroup would freeze the host
-                    problems.add(TaskError.task(0, TaskError.Kind.NOT_FOUND, "cgroup " + c.path()
-                            + " is the root of its hierarchy, which cannot be frozen: name a cgroup below it"));
+                    problems.add(TaskError.selector(c, TaskError.Kind.NOT_FOUND,
+                            "the root of its hierarchy, which cannot be frozen: name a cgroup below it"));
                     continue;
                 }
                 cgroups.add(dir);
-                chosen.addAll(CgroupMounts.procsUnder(dir));
+                List<Integer> procs = CgroupMounts.procsUnder(dir);
+                chosen.addAll(procs);
+                found.computeIfAbsent(s, x -> new ArrayList<>()).addAll(procs);
             } else if (s instanceof Selector.Comm c) {
                 if (all == null) all = readAll();
                 for (ProcStat st : all.values()) {
                     if (c.regex().matcher(new String(st.comm().toByteArray(), StandardCharsets.UTF_8)).find()) {
                         chosen.add(st.pid());
+                        found.computeIfAbsent(s, x -> new ArrayList<>()).add(st.pid());
                     }
                 }
+                found.putIfAbsent(s, new ArrayList<>());
             }
         }
         chosen.remove(self);
@@ -109,7 +115,11 @@ public final class TaskSelector {
             }
         }
         tree.retainAll(stats.keySet());
-        return new Selection(treeOrder(stats), stats, cgroups, problems, tree);
+        List<String> matchedNone = new ArrayList<>();
+        found.forEach((s, pids) -> {
+            if (pids.stream().noneMatch(stats::containsKey)) matchedNone.add(s.describe());
+        });
+        return new Selection(treeOrder(stats), stats, cgroups, problems, tree, matchedNone);
     }
 
     /** Depth-first pre-order over the selected forest; roots and children by ascending pid. */

@@ -70,8 +70,8 @@ public final class CodecBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (tasks < 1 || fds < 0 || iterations < 1 || warmup < 0) {
-            err.println("fleetckpt bench codec: --tasks >= 1, --fds >= 0, --iterations >= 1, --warmup >= 0");
-            return 2;
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--tasks >= 1, --fds >= 0, --iterations >= 1, --warmup >= 0");
         }
         if (!inProcess) {
             // about 430 MB live for the default 1M fd entries, and room to allocate beside it

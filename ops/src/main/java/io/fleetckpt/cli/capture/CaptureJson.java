@@ -88,7 +88,8 @@ public final class CaptureJson implements ImageJsonSink.Extras {
         g.writeArrayFieldStart(field);
         for (TaskError e : list) {
             g.writeStartObject();
-            g.writeNumberField("pid", e.pid());
+            if (e.selector() != null) g.writeStringField("selector", e.selector()); // no task to name
+            else g.writeNumberField("pid", e.pid());
             if (e.fd() >= 0) g.writeNumberField("fd", e.fd());
             g.writeStringField("kind", e.kind().name().toLowerCase());
             g.writeStringField("what", e.what());

@@ -18,6 +18,8 @@ import java.util.List;
  */
 public final class TextInspectSink implements InspectSink {
     private final PrintWriter out;
+    /** whether a "*" was printed: the legend explains only what was shown */
+    private boolean sharedShown;
 
     public TextInspectSink(PrintWriter out) {
         this.out = out;
@@ -65,6 +67,7 @@ public final class TextInspectSink implements InspectSink {
     @Override
     public void fd(FdEntry e, OpenFile f, boolean firstSighting, int references) {
         String ref = e.objref() + (references > 1 ? "*" : " ");
+        sharedShown |= references > 1;
         if (f == null) {
             out.printf("      %6d %-4s %-4s %7s  (open file not kept: see objref %d above)%n",
                     e.fd(), e.closeOnExec() ? "yes" : "-", "?", ref, e.objref());
@@ -84,7 +87,7 @@ public final class TextInspectSink implements InspectSink {
         out.println();
         out.printf("read  %,d records, %d task sections, %,d fd entries, %,d objrefs%n",
                 c.records(), c.tasks(), c.fds(), c.objrefs());
-        out.println("      * = objref named by more than one fd entry (a shared open file description)");
+        if (sharedShown) out.println("      * = objref named by more than one fd entry (a shared open file description)");
         if (error == null) {
             out.println("verdict: VALID fd-table image (linux-cr v13 framing)");
         } else {

@@ -30,14 +30,15 @@ public final class AgentOutput {
                 m.put("tasks", r.tasks());
                 m.put("fds", r.fds());
                 m.put("payload_bytes", r.payloadBytes());
-                m.put("sha256", r.sha256());
+                // over the stream's chunk payloads: the stored image (images, pull) has a digest of its own
+                m.put("stream_sha256", r.sha256());
                 m.put("capture_ms", o.captureNanos() / 1e6);
                 m.put("publish_ms", r.publishNanos() / 1e6);
             }
             if (o.failure() != null) m.put("error", o.failure());
             out.println(CliJson.write(m));
         } else if (o.ok()) {
-            out.printf("%s: published %d chunks, %d tasks, %d fds, %d bytes (capture %.1f ms, publish %.1f ms) sha256 %s%n",
+            out.printf("%s: published %d chunks, %d tasks, %d fds, %d bytes (capture %.1f ms, publish %.1f ms) stream sha256 %s%n",
                     o.stream(), r.chunks() + 1, r.tasks(), r.fds(), r.payloadBytes(), o.captureNanos() / 1e6, r.publishNanos() / 1e6, r.sha256());
         } else {
             out.printf("%s: FAILED: %s%n", o.stream(), o.failure());

@@ -94,7 +94,11 @@ public final class MessagePrinter {
             b.append(": ").append(printable(m.get("dlq_reason"))).append("] ");
         }
         if (m.containsKey("decode_error")) {
-            return b.append("UNDECODABLE ").append(m.get("bytes")).append(" bytes: ").append(m.get("decode_detail")).toString();
+            b.append("UNDECODABLE ").append(m.get("bytes")).append(" bytes");
+            // dead-lettered for not decoding: the reason already holds the decode error
+            String detail = String.valueOf(m.get("decode_detail"));
+            if (String.valueOf(m.get("dlq_reason")).contains(detail)) return b.toString();
+            return b.append(": ").append(detail).toString();
         }
         b.append(shortType(String.valueOf(m.get("type")))).append(' ').append(CliJson.write(m.get("message")));
         if (m.containsKey("payload_records")) b.append(" records=").append(CliJson.write(m.get("payload_records")));

@@ -8,10 +8,10 @@ import java.util.List;
 
 /** What to capture on a host: any mix of pids, process trees, cgroups and comm patterns (a mixin). */
 public final class SelectionOptions {
-    @Option(names = "--pid", paramLabel = "PID", split = ",", description = "A process (repeatable, or comma-separated).")
+    @Option(names = "--pid", paramLabel = "PID", split = ",", converter = PidConverter.class, description = "A process (repeatable, or comma-separated).")
     public List<Integer> pids = new ArrayList<>();
 
-    @Option(names = "--tree", paramLabel = "PID", split = ",", description = "A process and all its descendants.")
+    @Option(names = "--tree", paramLabel = "PID", split = ",", converter = PidConverter.class, description = "A process and all its descendants.")
     public List<Integer> trees = new ArrayList<>();
 
     @Option(names = "--cgroup", paramLabel = "PATH", description = "Every process of a cgroup and its descendants.")

@@ -22,7 +22,7 @@ public record StoredImageRef(String checkpointId, String hostId, ImageEntry imag
      */
     public static List<StoredImageRef> find(ImageStore store, String checkpointId, String hostId) throws IOException {
         CheckpointManifest m = store.readManifest(checkpointId)
-                .orElseThrow(() -> new PullException("no checkpoint " + checkpointId + " in the store"));
+                .orElseThrow(() -> new PullException("no checkpoint " + checkpointId + " in the store " + store.location()));
         List<StoredImageRef> out = new ArrayList<>();
         if (hostId != null) {
             HostEntry h = m.host(hostId).orElseThrow(() -> new PullException("checkpoint " + checkpointId

@@ -64,8 +64,8 @@ class ImagePullerTest {
     @Test
     void missingCheckpointOrHostIsNamed() throws Exception {
         FileSystemImageStore store = StoreFixture.store(tmp.resolve("store"), "ck-3", "web-1", a);
-        assertTrue(assertThrows(PullException.class, () -> StoredImageRef.find(store, "nope", null)).getMessage()
-                .contains("no checkpoint nope"));
+        assertEquals("no checkpoint nope in the store " + tmp.resolve("store").toAbsolutePath().normalize(),
+                assertThrows(PullException.class, () -> StoredImageRef.find(store, "nope", null)).getMessage());
         assertTrue(assertThrows(PullException.class, () -> StoredImageRef.find(store, "ck-3", "web-7")).getMessage()
                 .contains("has no host web-7 (hosts: web-1, web-9)"));
         assertTrue(assertThrows(PullException.class, () -> StoredImageRef.find(store, "ck-3", "web-9")).getMessage()
