@@ -26,7 +26,9 @@ import java.util.TreeMap;
  * (upper case, dots as underscores: {@code FLEETCKPT_KAFKA_SECURITY_PROTOCOL=SSL} sets
  * {@code security.protocol}), {@code FLEETCKPT_BOOTSTRAP_SERVERS}, then the command line.
  * The pass-through settings are applied over our producer/consumer defaults, so a site can tune
- * anything; the key/value (de)serializers are always ours.
+ * anything but what correctness rests on: acks, idempotence and auto-commit are refused when set
+ * otherwise, max.request.size below the chunk budget too, and the key/value (de)serializers are
+ * always ours.
  */
 public final class KafkaClientConfig {
     public static final String ENV_BOOTSTRAP = "FLEETCKPT_BOOTSTRAP_SERVERS";
@@ -40,7 +42,48 @@ public final class KafkaClientConfig {
             throw new IllegalArgumentException("no Kafka bootstrap servers: use --bootstrap-server, "
                     + ENV_BOOTSTRAP + " or bootstrap.servers in the client properties file");
         }
+        refuseUnsafe(settings);
         this.settings = Map.copyOf(settings);
+    }
+
+    /**
+     * Settings that a site may not change, each with the only values fleetckpt accepts and why.
+     * They are refused rather than quietly replaced: a site that wrote {@code acks=1} believes its
+     * records are less durable than ours would be, and should learn at once that they are not.
+     */
+    private static final Map<String, Guard> GUARDED = Map.of(
+            ProducerConfig.ACKS_CONFIG, new Guard("all", "-1",
+                    "a host stream's chunks must be on every in-sync replica before the agent reports them sent"),
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, new Guard("true", "true",
+                    "a retried chunk must not be written twice or out of order"),
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, new Guard("false", "false",
+                    "the aggregator commits only offsets whose images are durably stored"));
+
+    private record Guard(String value, String alias, String why) {
+        boolean allows(String v) {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            return t.equals(value) || t.equals(alias);
+        }
+    }
+
+    private static void refuseUnsafe(Map<String, String> settings) {
+        GUARDED.forEach((key, guard) -> {
+            String v = settings.get(key);
+            if (v != null && !guard.allows(v)) {
+                throw new IllegalArgumentException("Kafka client setting " + key + "=" + v + " is refused: fleetckpt needs "
+                        + key + "=" + guard.value() + " (" + guard.why() + "); remove it from the client properties file or "
+                        + ENV_SETTING_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_'));
+            }
+        });
+        String size = settings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (size != null) {
+            try {
+                Integer.parseInt(size.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Kafka client setting " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + "=" + size
+                        + " is not an integer");
+            }
+        }
     }
 
     /** Just a bootstrap address, nothing else (tests, the embedded broker). */
@@ -116,6 +159,13 @@ public final class KafkaClientConfig {
         Properties p = new Properties();
         p.putAll(ProducerDefaults.settings(budget));
         p.putAll(settings);
+        int needed = budget.maxMessageBytes();
+        String size = settings.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (size != null && Integer.parseInt(size.trim()) < needed) {
+            // every chunk up to the budget must be sendable, or each larger one fails the stream
+            throw new IllegalArgumentException("Kafka client setting " + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + "=" + size.trim()
+                    + " is below the chunk budget's " + needed + " bytes: raise it or lower --chunk-bytes");
+        }
         // the site's client.id (quotas, ACL audit logs) wins; ours only names the role when it sets none
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -44,6 +44,31 @@ class KafkaClientConfigTest {
     }
 
     @Test
+    void settingsCorrectnessRestsOnAreRefusedNamingTheSetting(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("client.properties");
+        Files.writeString(file, "bootstrap.servers=h:1\nacks=1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.resolve(null, file, Map.of()));
+        assertTrue(e.getMessage().startsWith("Kafka client setting acks=1 is refused: fleetckpt needs acks=all"), e.getMessage());
+        assertTrue(e.getMessage().contains("FLEETCKPT_KAFKA_ACKS"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> KafkaClientConfig.resolve("h:1", null, Map.of("FLEETCKPT_KAFKA_ENABLE_AUTO_COMMIT", "true")));
+        assertTrue(e.getMessage().startsWith("Kafka client setting enable.auto.commit=true is refused"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.of("h:1").with("enable.idempotence", "false"));
+        assertTrue(e.getMessage().contains("enable.idempotence=false is refused"), e.getMessage());
+        // the values we use ourselves, in any spelling Kafka accepts, are fine
+        assertEquals("-1", KafkaClientConfig.of("h:1").with("acks", "-1").producer("p", ChunkBudget.DEFAULT).get("acks"));
+        assertEquals("TRUE", KafkaClientConfig.of("h:1").with("enable.idempotence", "TRUE").producer("p", ChunkBudget.DEFAULT).get("enable.idempotence"));
+
+        KafkaClientConfig small = KafkaClientConfig.of("h:1").with("max.request.size", "1000");
+        e = assertThrows(IllegalArgumentException.class, () -> small.producer("p", ChunkBudget.DEFAULT));
+        assertTrue(e.getMessage().contains("max.request.size=1000 is below the chunk budget's " + ChunkBudget.DEFAULT.maxMessageBytes()), e.getMessage());
+        String larger = Integer.toString(ChunkBudget.DEFAULT.maxMessageBytes() * 2);
+        assertEquals(larger, KafkaClientConfig.of("h:1").with("max.request.size", larger).producer("p", ChunkBudget.DEFAULT).get("max.request.size"));
+        e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.of("h:1").with("max.request.size", "lots"));
+        assertTrue(e.getMessage().contains("max.request.size=lots is not an integer"), e.getMessage());
+    }
+
+    @Test
     void missingBootstrapAndUnreadableFileAreNamed(@TempDir Path tmp) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.resolve(null, null, Map.of()));
         assertTrue(e.getMessage().contains("--bootstrap-server"), e.getMessage());
