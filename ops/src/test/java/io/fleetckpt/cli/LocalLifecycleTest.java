@@ -1,0 +1,174 @@
+package io.fleetckpt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code fleetckpt local} as a real process, stopped by signals: Ctrl-C as a terminal sends it
+ * (SIGINT to the whole foreground process group), SIGTERM to the JVM alone. Whatever local
+ * started must be gone afterwards and the broker shut down cleanly.
+ */
+class LocalLifecycleTest {
+    private static final Pattern SAMPLE_ROOT = Pattern.compile("checkpointing tree \\[(\\d+)] \\(sample: ");
+
+    @Test
+    void ctrlCToTheProcessGroupBeforeTheCheckpointEndsTheSampleTreeAndClosesTheBroker(@TempDir Path tmp) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "local freezes processes: needs root");
+        Path data = tmp.resolve("data");
+        try (LocalProcess local = LocalProcess.start(data, tmp.resolve("local.log"))) {
+            String line = local.awaitLine("checkpointing tree [");
+            Sample sample = local.sample(line);
+            // the terminal signals the group local leads, which the sample must not be part of
+            local.signalGroup("INT");
+            assertEquals(130, local.awaitExit(), local.log());
+            sample.assertGone(local.log());
+            assertTrue(local.log().contains("stopped: the broker, aggregator, agent and sample tree are closed"), local.log());
+            assertTrue(Files.exists(data.resolve("kafka/data/.kafka_cleanshutdown")),
+                    "the broker's clean shutdown (a killed one makes the next start wait ~10 s)");
+        }
+    }
+
+    /** The sample tree as it was while local ran: its processes and its directory. */
+    private record Sample(long root, List<ProcessHandle> members, Path dir) {
+        static Sample of(String log) throws IOException {
+            Matcher m = SAMPLE_ROOT.matcher(log);
+            assertTrue(m.find(), log);
+            long root = Long.parseLong(m.group(1));
+            ProcessHandle sh = ProcessHandle.of(root).orElseThrow();
+            List<ProcessHandle> members = java.util.stream.Stream.concat(java.util.stream.Stream.of(sh), sh.descendants()).toList();
+            assertEquals(4, members.size(), "sh, sleep, cat, sleep: " + members);
+            return new Sample(root, members, Files.readSymbolicLink(Path.of("/proc", Long.toString(root), "cwd")));
+        }
+
+        void assertGone(String log) throws IOException {
+            for (ProcessHandle p : members) {
+                // isAlive compares the start time too (a reused pid does not count); a zombie that
+                // init has not reaped yet is dead
+                assertFalse(p.isAlive() && !zombie(p), "sample process " + p.pid() + " still runs\n" + log);
+            }
+            assertEquals(List.of(), inDir(dir), "no process left working in the sample's directory");
+            assertFalse(Files.exists(dir), "sample directory " + dir + " removed");
+        }
+
+        void kill() {
+            members.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Live processes whose working directory is {@code dir} (each of the sample's is). */
+    private static List<Long> inDir(Path dir) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p.resolve("cwd")).equals(dir)
+                            && !zombie(ProcessHandle.of(Long.parseLong(p.getFileName().toString())).orElseThrow());
+                } catch (IOException | RuntimeException gone) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        }
+    }
+
+    private static boolean zombie(ProcessHandle p) {
+        try {
+            io.fleetckpt.agent.select.ProcStat st = io.fleetckpt.agent.select.ProcStat.read((int) p.pid());
+            return st == null || st.gone();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** {@code fleetckpt local} in a JVM of its own, leading its own session and process group like a terminal's job. */
+    private static final class LocalProcess implements AutoCloseable {
+        private final Process process;
+        private final Path log;
+        private Sample sample;
+
+        private LocalProcess(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        static LocalProcess start(Path data, Path log, String... more) throws Exception {
+            List<String> cmd = new java.util.ArrayList<>(List.of("setsid",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local", "--data", data.toString()));
+            cmd.addAll(List.of(more));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            LocalProcess lp = new LocalProcess(p, log);
+            // a JVM that inherited SIGINT as ignored (started in the background by a shell without
+            // job control) keeps ignoring it: the test would then wait for nothing
+            String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+            String ignored = status.replaceAll("(?s).*SigIgn:\\s*([0-9a-f]+).*", "$1");
+            if ((Long.parseLong(ignored, 16) & 0x2) != 0) {
+                lp.close();
+                assumeTrue(false, "SIGINT is ignored in processes this test starts");
+            }
+            return lp;
+        }
+
+        /** The sample tree the log names, remembered for {@link #close()}. */
+        Sample sample(String log) throws IOException {
+            sample = Sample.of(log);
+            return sample;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        String log() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return "(log unreadable: " + e + ")";
+            }
+        }
+
+        /** The first log line containing {@code what}; a bound for a broker start on a loaded machine, not a timing assertion. */
+        String awaitLine(String what) throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < until && process.isAlive()) {
+                for (String l : log().split("\n")) if (l.contains(what)) return l;
+                Thread.sleep(50);
+            }
+            throw new AssertionError("local never printed '" + what + "' (alive: " + process.isAlive() + ")\n" + log());
+        }
+
+        void signalGroup(String signal) throws Exception {
+            // setsid made the JVM the leader: its pid is the group's id
+            Runtime.getRuntime().exec(new String[] {"kill", "-" + signal, "--", "-" + process.pid()}).waitFor();
+        }
+
+        int awaitExit() throws InterruptedException {
+            assertTrue(process.waitFor(90, TimeUnit.SECONDS), "local did not end after the signal\n" + log());
+            return process.exitValue();
+        }
+
+        /** Kills what is left when a test failed, the sample tree included. */
+        @Override
+        public void close() {
+            if (sample != null) sample.kill();
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                try {
+                    process.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
