@@ -52,7 +52,8 @@ import java.util.concurrent.TimeUnit;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the image is stored (STORED)",
                 "1:the checkpoint ended PARTIAL or FAILED (the reasons are printed)",
-                "2:usage error, the broker or the store could not be set up, or no outcome before the timeout",
+                "2:usage error, --data in use by another local, the broker or the store could not be set up, "
+                        + "or no outcome before the timeout",
                 "130:stopped by Ctrl-C (143: SIGTERM) after closing the broker, aggregator, agent and sample tree"})
 final class LocalCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -60,7 +61,7 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "fleetckpt-data",
             description = "broker, agent and store data, kept across runs (default: ${DEFAULT-VALUE} under the working "
-                    + "directory)")
+                    + "directory); one local at a time per directory")
     Path data;
 
     @Option(names = "--store", paramLabel = "DIR", description = "image store (default: DATA/store)")
@@ -177,6 +178,13 @@ final class LocalCommand implements Callable<Integer> {
         quietClientNetworkLog();
         Path storeDir = store != null ? store : data.resolve("store");
         String hostId = LocalHostId.get();
+        // taken before anything reads the broker's files, released after the broker closed
+        try (DataDirLock lock = DataDirLock.acquire(data)) {
+            return runPipeline(storeDir, hostId);
+        }
+    }
+
+    private Integer runPipeline(Path storeDir, String hostId) throws Exception {
         step("starting the embedded Kafka broker (data in " + data.toAbsolutePath().normalize() + ")");
         // the endpoint (and its Admin client) closes before the broker it watches
         try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), Map.of());

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code fleetckpt local} as a real process, stopped by signals: Ctrl-C as a terminal sends it
  * (SIGINT to the whole foreground process group), SIGTERM to the JVM alone. Whatever local
- * started must be gone afterwards and the broker shut down cleanly.
+ * started must be gone afterwards and the broker shut down cleanly; a second local on the same
+ * --data is refused without touching the first.
  */
 class LocalLifecycleTest {
     private static final Pattern SAMPLE_ROOT = Pattern.compile("checkpointing tree \\[(\\d+)] \\(sample: ");
@@ -37,6 +38,35 @@ class LocalLifecycleTest {
             assertTrue(local.log().contains("stopped: the broker, aggregator, agent and sample tree are closed"), local.log());
             assertTrue(Files.exists(data.resolve("kafka/data/.kafka_cleanshutdown")),
                     "the broker's clean shutdown (a killed one makes the next start wait ~10 s)");
+        }
+    }
+
+    @Test
+    void aSecondLocalOnTheSameDataIsRefusedAndSigtermStopsKeepRunning(@TempDir Path tmp) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "local freezes processes: needs root");
+        Path data = tmp.resolve("data");
+        try (LocalProcess local = LocalProcess.start(data, tmp.resolve("local.log"), "--keep-running")) {
+            String running = local.awaitLine("running until interrupted");
+            Sample sample = local.sample(local.log());
+
+            CliRun second = CliRun.of("local", "--data", data.toString());
+            assertEquals(2, second.code(), second.err());
+            assertEquals("fleetckpt local: error: another fleetckpt local is using " + data.toRealPath() + " (pid "
+                    + local.pid() + "); stop it or pass --data OTHER_DIR", second.err().strip());
+
+            // the first one was not touched: its broker, agent and aggregator store another checkpoint
+            String bootstrap = running.replaceAll(".*broker at (\\S+);.*", "$1");
+            CliRun more = CliRun.of("checkpoint", "--bootstrap-server", bootstrap, "--host", LocalHostId.get(),
+                    "--tree", Long.toString(sample.root), "--wait");
+            assertEquals(0, more.code(), more.out() + more.err() + local.log());
+
+            Runtime.getRuntime().exec(new String[] {"kill", "-TERM", Long.toString(local.pid())}).waitFor();
+            assertEquals(143, local.awaitExit(), local.log());
+            sample.assertGone(local.log());
+            assertTrue(Files.exists(data.resolve("kafka/data/.kafka_cleanshutdown")), "clean broker shutdown");
+        }
+        try (DataDirLock free = DataDirLock.acquire(data)) {
+            // released with the process
         }
     }
 
