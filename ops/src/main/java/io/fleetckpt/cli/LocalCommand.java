@@ -185,9 +185,14 @@ final class LocalCommand implements Callable<Integer> {
     }
 
     private Integer runPipeline(Path storeDir, String hostId) throws Exception {
+        Path kafkaDir = data.resolve("kafka");
         step("starting the embedded Kafka broker (data in " + data.toAbsolutePath().normalize() + ")");
+        if (EmbeddedKafka.lastRunEndedUncleanly(kafkaDir)) {
+            step("the broker's last run did not shut down cleanly (killed?): it recovers its logs and waits "
+                    + "about 10 s for that run's registration to expire");
+        }
         // the endpoint (and its Admin client) closes before the broker it watches
-        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), Map.of());
+        try (EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, Map.of());
              MetricsEndpoint metrics = metricsOptions.open("local").checkStore(storeDir)) {
             stopIfAsked();
             KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers());

@@ -23,10 +23,13 @@ import java.util.stream.Stream;
  * foreground process group, and in ours the shell would die while its background children (which
  * a non-interactive shell starts with SIGINT ignored) lived on, orphaned to init, out of reach of
  * {@code descendants()}. {@link #close()} ends every process of that session instead, wherever it
- * was reparented.
+ * was reparented. Should the JVM die without closing it (SIGKILL), the shell gets SIGTERM as its
+ * parent-death signal (setpriv) and takes its process group with it.
  */
 final class SampleProcessTree implements AutoCloseable {
     private static final String SCRIPT = String.join("\n",
+            // the parent-death signal (a local killed with SIGKILL) ends the children too
+            "trap 'trap - TERM; kill 0' TERM",
             "exec 3>>app.log",
             "printf 'started\\nrunning\\n' >&3",
             "exec 4<config.txt",
@@ -42,7 +45,10 @@ final class SampleProcessTree implements AutoCloseable {
     private static final long START_TIMEOUT_S = 10;
 
     private final Path dir;
-    /** setsid(1), which execs the shell: a child of the JVM never leads a process group, so it does not fork. */
+    /**
+     * setsid(1), which execs setpriv(1), which execs the shell: a child of the JVM never leads a
+     * process group, so setsid does not fork.
+     */
     private final Process launcher;
     private final ProcessHandle root;
     private boolean closed;
@@ -59,7 +65,9 @@ final class SampleProcessTree implements AutoCloseable {
         try {
             Files.writeString(dir.resolve("config.txt"), "listen=127.0.0.1:8080\nworkers=2\n");
             Files.writeString(dir.resolve("sample.sh"), SCRIPT);
-            launcher = new ProcessBuilder("setsid", "/bin/sh", dir.resolve("sample.sh").toString())
+            // the parent-death signal comes when the thread that started the tree ends: the
+            // command's thread, which outlives it
+            launcher = new ProcessBuilder("setsid", "setpriv", "--pdeathsig", "TERM", "/bin/sh", dir.resolve("sample.sh").toString())
                     .directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(dir.resolve("out.log").toFile())
@@ -67,7 +75,7 @@ final class SampleProcessTree implements AutoCloseable {
                     .start();
         } catch (IOException e) {
             deleteTree(dir);
-            throw new IOException("cannot start the sample process tree (it needs /bin/sh and setsid from util-linux): "
+            throw new IOException("cannot start the sample process tree (it needs /bin/sh, and setsid and setpriv from util-linux): "
                     + e.getMessage(), e);
         }
         try {

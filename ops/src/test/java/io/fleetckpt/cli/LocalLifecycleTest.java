@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fleetckpt.kafka.embedded.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class LocalLifecycleTest {
             assertEquals(130, local.awaitExit(), local.log());
             sample.assertGone(local.log());
             assertTrue(local.log().contains("stopped: the broker, aggregator, agent and sample tree are closed"), local.log());
-            assertTrue(Files.exists(data.resolve("kafka/data/.kafka_cleanshutdown")),
+            assertFalse(EmbeddedKafka.lastRunEndedUncleanly(data.resolve("kafka")),
                     "the broker's clean shutdown (a killed one makes the next start wait ~10 s)");
         }
     }
@@ -63,11 +64,33 @@ class LocalLifecycleTest {
             Runtime.getRuntime().exec(new String[] {"kill", "-TERM", Long.toString(local.pid())}).waitFor();
             assertEquals(143, local.awaitExit(), local.log());
             sample.assertGone(local.log());
-            assertTrue(Files.exists(data.resolve("kafka/data/.kafka_cleanshutdown")), "clean broker shutdown");
+            assertFalse(EmbeddedKafka.lastRunEndedUncleanly(data.resolve("kafka")), "clean broker shutdown");
         }
         try (DataDirLock free = DataDirLock.acquire(data)) {
             // released with the process
         }
+    }
+
+    @Test
+    void aKilledLocalTakesItsSampleTreeAlongAndTheNextOneSaysWhatItsBrokerWaitsFor(@TempDir Path tmp) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "local freezes processes: needs root");
+        Path data = tmp.resolve("data");
+        try (LocalProcess local = LocalProcess.start(data, tmp.resolve("local.log"), "--keep-running")) {
+            local.awaitLine("running until interrupted");
+            Sample sample = local.sample(local.log());
+            Runtime.getRuntime().exec(new String[] {"kill", "-KILL", Long.toString(local.pid())}).waitFor();
+            assertEquals(137, local.awaitExit());
+            // no hook runs: the shell's parent-death signal ends the tree (bounded wait, not a timing assertion)
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (sample.anyAlive() && System.nanoTime() < until) Thread.sleep(50);
+            assertFalse(sample.anyAlive(), "the sample tree outlived a killed local");
+        }
+        assertTrue(EmbeddedKafka.lastRunEndedUncleanly(data.resolve("kafka")));
+        CliRun next = CliRun.of("local", "--data", data.toString());
+        assertEquals(0, next.code(), next.err());
+        assertTrue(next.err().contains("the broker's last run did not shut down cleanly (killed?): it recovers its logs "
+                + "and waits about 10 s for that run's registration to expire"), next.err());
+        assertFalse(EmbeddedKafka.lastRunEndedUncleanly(data.resolve("kafka")));
     }
 
     /** The sample tree as it was while local ran: its processes and its directory. */
@@ -90,6 +113,10 @@ class LocalLifecycleTest {
             }
             assertEquals(List.of(), inDir(dir), "no process left working in the sample's directory");
             assertFalse(Files.exists(dir), "sample directory " + dir + " removed");
+        }
+
+        boolean anyAlive() {
+            return members.stream().anyMatch(p -> p.isAlive() && !zombie(p));
         }
 
         void kill() {
