@@ -34,13 +34,20 @@ public final class KafkaClientConfig {
     public static final String ENV_SETTING_PREFIX = "FLEETCKPT_KAFKA_";
 
     private final Map<String, String> settings;
+    /** group.instance.id of the consumers that join a group, or null (dynamic members). */
+    private final String groupInstanceId;
 
     private KafkaClientConfig(Map<String, String> settings) {
+        this(settings, null);
+    }
+
+    private KafkaClientConfig(Map<String, String> settings, String groupInstanceId) {
         if (!settings.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("no Kafka bootstrap servers: use --bootstrap-server, "
                     + ENV_BOOTSTRAP + " or bootstrap.servers in the client properties file");
         }
         this.settings = Map.copyOf(settings);
+        this.groupInstanceId = groupInstanceId;
     }
 
     /** Just a bootstrap address, nothing else (tests, the embedded broker). */
@@ -98,7 +105,18 @@ public final class KafkaClientConfig {
     public KafkaClientConfig with(String key, String value) {
         Map<String, String> s = new TreeMap<>(settings);
         s.put(key, value);
-        return new KafkaClientConfig(s);
+        return new KafkaClientConfig(s, groupInstanceId);
+    }
+
+    /**
+     * A copy whose group consumers are static members with this {@code group.instance.id}
+     * (consumers without a group, producers and Admin clients are not given it: it is not theirs).
+     * For a process that is the only member of its groups and may be killed ({@code local}): the
+     * next run takes over the dead one's membership at once instead of waiting for its session
+     * to time out (session.timeout.ms, 45 s) before the group rebalances.
+     */
+    public KafkaClientConfig withStaticMembership(String instanceId) {
+        return new KafkaClientConfig(settings, instanceId);
     }
 
     /** Settings for an Admin client. */
@@ -156,6 +174,7 @@ public final class KafkaClientConfig {
                 Integer.toString(Math.max(budget.maxMessageBytes() * 2, partitionFetchBytes)));
         p.putAll(settings);
         if (groupId != null) p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (groupId != null && groupInstanceId != null) p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;

@@ -91,6 +91,11 @@ final class LocalCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MetricsOptions metricsOptions;
 
+    /** The consumer group of local's aggregator. */
+    static final String AGGREGATOR_GROUP = "fleetckpt-aggregator-local";
+    /** group.instance.id of local's members of its agent group and its aggregator group. */
+    static final String GROUP_INSTANCE_ID = "fleetckpt-local";
+
     /** How long the shutdown hook waits for the orderly close (a broker still starting finishes first). */
     private static final long CLOSE_ON_SIGNAL_S = 45;
 
@@ -195,7 +200,11 @@ final class LocalCommand implements Callable<Integer> {
         try (EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, Map.of());
              MetricsEndpoint metrics = metricsOptions.open("local").checkStore(storeDir)) {
             stopIfAsked();
-            KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers());
+            // the only member of its agent group and of its aggregator group (two groups, so one
+            // instance id serves both): after a killed run the next one takes over that run's
+            // memberships at once instead of waiting 45 s for them to time out (measured: the next
+            // local stored its image after 14 s instead of 60 s); a clean close keeps them too
+            KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers()).withStaticMembership(GROUP_INSTANCE_ID);
             TopicNames topics = TopicNames.defaults();
             try (Admin admin = Admin.create(kafka.admin())) {
                 new TopicSetup(admin).ensureTopics(topics, TopicLayout.singleNode(), Duration.ofSeconds(60));
@@ -203,7 +212,7 @@ final class LocalCommand implements Callable<Integer> {
             step("broker at " + broker.bootstrapServers() + ", topics ready");
             stopIfAsked();
             AggregatorService aggregator = new AggregatorService(AggregatorSettings.defaults(kafka, topics, storeDir)
-                    .withGroupId("fleetckpt-aggregator-local"), metrics.metrics()).start();
+                    .withGroupId(AGGREGATOR_GROUP), metrics.metrics()).start();
             metrics.checkKafka(kafka).checkPolling(aggregator::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
             if (metrics.port() != 0) step("metrics on http://" + metricsOptions.host + ":" + metrics.port() + "/metrics and /health");
             try (LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
