@@ -1,6 +1,7 @@
 package io.fleetckpt.kafka;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -123,6 +125,26 @@ public final class KafkaClientConfig {
     public Properties admin() {
         Properties p = new Properties();
         p.putAll(settings);
+        return p;
+    }
+
+    /**
+     * Settings for an Admin client whose calls give up after {@code timeout}: by default they
+     * retry for default.api.timeout.ms (60 s) and close() waits for them, so a command's own
+     * timeout would not bound it. Site settings still win.
+     */
+    public Properties admin(Duration timeout) {
+        Properties p = admin();
+        long ms = Math.max(1, timeout.toMillis());
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(ms, 30_000)));
+        // the client refuses an API timeout below the request timeout a site may have set
+        long request = ms;
+        try {
+            request = Long.parseLong(p.getProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG).strip());
+        } catch (NumberFormatException e) {
+            // the client names the bad value itself
+        }
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, request)));
         return p;
     }
 
