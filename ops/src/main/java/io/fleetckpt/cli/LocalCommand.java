@@ -167,20 +167,7 @@ final class LocalCommand implements Callable<Integer> {
         if (stop.getCount() == 0) throw new Stopped();
     }
 
-    /**
-     * Every Kafka client of this JVM talks to the broker it runs itself, which closes last; the
-     * broker's own shutdown then warns that it closes a NetworkClient twice (Kafka 4.4). The
-     * clients' connection warnings tell a user nothing here either: failures reach them as
-     * errors of ours. Set before any client exists (slf4j-simple fixes a logger's level when it
-     * is created); a level the user set is kept.
-     */
-    private static void quietClientNetworkLog() {
-        String key = "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
-        if (System.getProperty(key) == null) System.setProperty(key, "error");
-    }
-
     private Integer runPipeline() throws Exception {
-        quietClientNetworkLog();
         Path storeDir = store != null ? store : data.resolve("store");
         String hostId = LocalHostId.get();
         // taken before anything reads the broker's files, released after the broker closed
