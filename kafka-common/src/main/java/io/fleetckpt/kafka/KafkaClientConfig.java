@@ -1,6 +1,7 @@
 package io.fleetckpt.kafka;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -36,14 +38,21 @@ public final class KafkaClientConfig {
     public static final String ENV_SETTING_PREFIX = "FLEETCKPT_KAFKA_";
 
     private final Map<String, String> settings;
+    /** group.instance.id of the consumers that join a group, or null (dynamic members). */
+    private final String groupInstanceId;
 
     private KafkaClientConfig(Map<String, String> settings) {
+        this(settings, null);
+    }
+
+    private KafkaClientConfig(Map<String, String> settings, String groupInstanceId) {
         if (!settings.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("no Kafka bootstrap servers: use --bootstrap-server, "
                     + ENV_BOOTSTRAP + " or bootstrap.servers in the client properties file");
         }
         refuseUnsafe(settings);
         this.settings = Map.copyOf(settings);
+        this.groupInstanceId = groupInstanceId;
     }
 
     /**
@@ -141,13 +150,44 @@ public final class KafkaClientConfig {
     public KafkaClientConfig with(String key, String value) {
         Map<String, String> s = new TreeMap<>(settings);
         s.put(key, value);
-        return new KafkaClientConfig(s);
+        return new KafkaClientConfig(s, groupInstanceId);
+    }
+
+    /**
+     * A copy whose group consumers are static members with this {@code group.instance.id}
+     * (consumers without a group, producers and Admin clients are not given it: it is not theirs).
+     * For a process that is the only member of its groups and may be killed ({@code local}): the
+     * next run takes over the dead one's membership at once instead of waiting for its session
+     * to time out (session.timeout.ms, 45 s) before the group rebalances.
+     */
+    public KafkaClientConfig withStaticMembership(String instanceId) {
+        return new KafkaClientConfig(settings, instanceId);
     }
 
     /** Settings for an Admin client. */
     public Properties admin() {
         Properties p = new Properties();
         p.putAll(settings);
+        return p;
+    }
+
+    /**
+     * Settings for an Admin client whose calls give up after {@code timeout}: by default they
+     * retry for default.api.timeout.ms (60 s) and close() waits for them, so a command's own
+     * timeout would not bound it. Site settings still win.
+     */
+    public Properties admin(Duration timeout) {
+        Properties p = admin();
+        long ms = Math.max(1, timeout.toMillis());
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(ms, 30_000)));
+        // the client refuses an API timeout below the request timeout a site may have set
+        long request = ms;
+        try {
+            request = Long.parseLong(p.getProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG).strip());
+        } catch (NumberFormatException e) {
+            // the client names the bad value itself
+        }
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(Math.max(ms, request)));
         return p;
     }
 
@@ -206,6 +246,7 @@ public final class KafkaClientConfig {
                 Integer.toString(Math.max(budget.maxMessageBytes() * 2, partitionFetchBytes)));
         p.putAll(settings);
         if (groupId != null) p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (groupId != null && groupInstanceId != null) p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;

@@ -120,6 +120,8 @@ public final class TopicSetup {
     /**
      * For clients (agents, the aggregator): fails at once, naming them, if some topics do not
      * exist (they are never auto-created), else waits until they are ready.
+     *
+     * @throws MissingTopicsException when some do not exist
      */
     public void requireTopics(Collection<String> topics, Duration timeout) {
         Set<String> existing;
@@ -134,7 +136,7 @@ public final class TopicSetup {
             throw new TopicSetupException("interrupted listing topics", e);
         }
         List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
-        if (!missing.isEmpty()) throw new TopicSetupException("topics " + missing + " do not exist", null);
+        if (!missing.isEmpty()) throw new MissingTopicsException(missing);
         awaitReady(topics, timeout);
     }
 

@@ -1,7 +1,7 @@
 package io.fleetckpt.kafka;
 
 /** Topics could not be created or did not get leaders in time. */
-public final class TopicSetupException extends RuntimeException {
+public class TopicSetupException extends RuntimeException {
     public TopicSetupException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,18 @@ class KafkaClientConfigTest {
         assertEquals(larger, KafkaClientConfig.of("h:1").with("max.request.size", larger).producer("p", ChunkBudget.DEFAULT).get("max.request.size"));
         e = assertThrows(IllegalArgumentException.class, () -> KafkaClientConfig.of("h:1").with("max.request.size", "lots"));
         assertTrue(e.getMessage().contains("max.request.size=lots is not an integer"), e.getMessage());
+    }
+
+    @Test
+    void staticMembershipIsGivenToGroupConsumersOnly() {
+        KafkaClientConfig c = KafkaClientConfig.of("h:1").withStaticMembership("fleetckpt-local").with("client.rack", "r1");
+        assertEquals("fleetckpt-local", c.consumer("g", ChunkBudget.DEFAULT).get("group.instance.id"));
+        assertEquals("r1", c.consumer("g", ChunkBudget.DEFAULT).get("client.rack"), "kept through with()");
+        // a consumer without a group cannot be a member; producers and Admin clients would warn of an unused setting
+        assertNull(c.consumer(null, ChunkBudget.DEFAULT).get("group.instance.id"));
+        assertNull(c.producer("p", ChunkBudget.DEFAULT).get("group.instance.id"));
+        assertNull(c.admin().get("group.instance.id"));
+        assertNull(KafkaClientConfig.of("h:1").consumer("g", ChunkBudget.DEFAULT).get("group.instance.id"), "dynamic by default");
     }
 
     @Test

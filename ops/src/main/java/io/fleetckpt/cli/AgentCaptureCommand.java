@@ -55,7 +55,7 @@ final class AgentCaptureCommand implements Callable<Integer> {
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), parent.json);
         try (LocalHostCapturer capturer = parent.capturer()) {
             AgentCommand.recoverLeftovers(capturer, spec.commandLine().getErr());
-            AgentCommand.awaitTopics(kafka);
+            AgentCommand.awaitTopics(kafka, parent.brokerTimeout.get(spec), spec);
             return publishOnce(kafka, host, capturer, out);
         }
     }

@@ -4,8 +4,10 @@ import io.fleetckpt.agent.daemon.AgentRuntime;
 import io.fleetckpt.agent.daemon.CheckpointRunner;
 import io.fleetckpt.agent.daemon.LocalHostCapturer;
 import io.fleetckpt.cli.kafka.AgentOutput;
+import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
 import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.kafka.MissingTopicsException;
 import io.fleetckpt.kafka.TopicSetup;
 import io.fleetckpt.messages.codec.MessageIds;
 import org.apache.kafka.clients.admin.Admin;
@@ -34,6 +36,9 @@ import java.util.concurrent.Callable;
 public final class AgentCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    BrokerTimeoutOption brokerTimeout;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -66,7 +71,7 @@ public final class AgentCommand implements Callable<Integer> {
             // before anything that can wait or fail (the broker): tasks a killed agent left frozen
             // must not stay frozen until the broker is back and the next request arrives
             recoverLeftovers(capturer, spec.commandLine().getErr());
-            awaitTopics(kafka);
+            awaitTopics(kafka, brokerTimeout.get(spec), spec);
             return run(host, capturer);
         }
     }
@@ -125,12 +130,15 @@ public final class AgentCommand implements Callable<Integer> {
         return threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
     }
 
-    /** Fails fast with a clear message when the topics were never created (we never auto-create). */
-    static void awaitTopics(KafkaOptions kafka) {
-        try (Admin admin = Admin.create(kafka.clientConfig().admin())) {
-            new TopicSetup(admin).requireTopics(kafka.topics().all(), Duration.ofSeconds(30));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + " (create them with `fleetckpt topics create`)", e);
+    /**
+     * Waits up to {@code timeout} for the broker, then fails fast with a clear message when the
+     * topics were never created (we never auto-create).
+     */
+    static void awaitTopics(KafkaOptions kafka, Duration timeout, CommandSpec spec) {
+        try (Admin admin = kafka.connect(timeout, spec)) {
+            new TopicSetup(admin).requireTopics(kafka.topics().all(), timeout);
+        } catch (MissingTopicsException e) {
+            throw new IllegalStateException(e.getMessage() + " (create them with `" + kafka.createTopicsCommand() + "`)", e);
         }
     }
 

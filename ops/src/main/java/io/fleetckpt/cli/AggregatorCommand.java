@@ -3,6 +3,7 @@ package io.fleetckpt.cli;
 import io.fleetckpt.aggregator.consume.AggregatorService;
 import io.fleetckpt.aggregator.consume.AggregatorSettings;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
+import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
 import io.fleetckpt.kafka.ChunkBudget;
 import io.fleetckpt.kafka.KafkaClientConfig;
@@ -34,6 +35,9 @@ final class AggregatorCommand implements Callable<Integer> {
     KafkaOptions kafkaOptions;
 
     @CommandLine.Mixin
+    BrokerTimeoutOption brokerTimeout;
+
+    @CommandLine.Mixin
     MetricsOptions metricsOptions;
 
     @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory (created if missing)")
@@ -56,10 +60,10 @@ final class AggregatorCommand implements Callable<Integer> {
         TopicNames topics = kafkaOptions.topics();
         ChunkBudget budget = kafkaOptions.budget();
         if (noCreateTopics) {
-            AgentCommand.awaitTopics(kafkaOptions);
+            AgentCommand.awaitTopics(kafkaOptions, brokerTimeout.get(spec), spec);
         } else {
             TopicLayout env = TopicLayout.fromEnvironment(System.getenv());
-            try (Admin admin = Admin.create(kafka.admin())) {
+            try (Admin admin = kafkaOptions.connect(brokerTimeout.get(spec), spec)) {
                 new TopicSetup(admin).ensureTopics(topics, new TopicLayout(env.partitions(), env.replicationFactor(), budget),
                         Duration.ofSeconds(60));
             }

@@ -1,5 +1,6 @@
 package io.fleetckpt.cli;
 
+import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.CheckpointWatcher;
 import io.fleetckpt.cli.kafka.CliJson;
 import io.fleetckpt.cli.kafka.DurationConverter;
@@ -48,6 +49,9 @@ public final class CheckpointCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    BrokerTimeoutOption brokerTimeout;
 
     @Option(names = "--host", required = true, paramLabel = "HOST", split = ",", description = "Host id to checkpoint (repeatable).")
     List<String> hosts;
@@ -103,7 +107,7 @@ public final class CheckpointCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // a producer's metadata request may auto-create a missing topic with the broker's defaults;
         // ours are created at setup only, and a missing one is a one-line error, not a 60 s hang
-        AgentCommand.awaitTopics(kafka);
+        AgentCommand.awaitTopics(kafka, brokerTimeout.get(spec), spec);
         CheckpointWatcher watcher = await ? new CheckpointWatcher(config, kafka.topics(), kafka.budget(), hostIds) : null;
         try {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config.producer("fleetckpt-checkpoint", kafka.budget()))) {

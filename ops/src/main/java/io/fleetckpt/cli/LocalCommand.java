@@ -52,13 +52,16 @@ import java.util.concurrent.TimeUnit;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the image is stored (STORED)",
                 "1:the checkpoint ended PARTIAL or FAILED (the reasons are printed)",
-                "2:usage error, the broker or the store could not be set up, or no outcome before the timeout"})
+                "2:usage error, --data in use by another local, the broker or the store could not be set up, "
+                        + "or no outcome before the timeout",
+                "130:stopped by Ctrl-C (143: SIGTERM) after closing the broker, aggregator, agent and sample tree"})
 final class LocalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "fleetckpt-data",
-            description = "broker and agent data (default: ${DEFAULT-VALUE} under the working directory)")
+            description = "broker, agent and store data, kept across runs (default: ${DEFAULT-VALUE} under the working "
+                    + "directory); one local at a time per directory")
     Path data;
 
     @Option(names = "--store", paramLabel = "DIR", description = "image store (default: DATA/store)")
@@ -88,65 +91,122 @@ final class LocalCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MetricsOptions metricsOptions;
 
-    /** Released by the shutdown hook (Ctrl-C) to end --keep-running. */
+    /** The consumer group of local's aggregator. */
+    static final String AGGREGATOR_GROUP = "fleetckpt-aggregator-local";
+    /** group.instance.id of local's members of its agent group and its aggregator group. */
+    static final String GROUP_INSTANCE_ID = "fleetckpt-local";
+
+    /** How long the shutdown hook waits for the orderly close (a broker still starting finishes first). */
+    private static final long CLOSE_ON_SIGNAL_S = 45;
+
+    /** Released by the shutdown hook (Ctrl-C, SIGTERM) or an interrupt: ends --keep-running, or the run. */
     private final CountDownLatch stop = new CountDownLatch(1);
     /** Released once everything is closed, which the shutdown hook waits for. */
     private final CountDownLatch closed = new CountDownLatch(1);
-    private Thread shutdownHook;
+    /** The sample tree while it runs, for the shutdown hook's last resort. */
+    private volatile SampleProcessTree sample;
 
     private long t0;
 
+    /** The run was ended by a signal (or an interrupt) before its end: everything is closed on the way out. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        t0 = System.nanoTime();
+        // for the whole run, not only --keep-running: a signal must close the broker (a killed one
+        // makes the next start wait ~10 s for its stale registration) and end the sample tree
+        Thread hook = new Thread(this::closeOnSignal, "fleetckpt-local-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return runPipeline();
+        } catch (Stopped e) {
+            return EXIT_STOPPED;
         } finally {
+            if (stop.getCount() == 0) {
+                step("stopped: " + (target == null ? "the broker, aggregator, agent and sample tree" : "the broker, aggregator and agent")
+                        + " are closed");
+            }
             closed.countDown();
-            if (shutdownHook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
-                } catch (IllegalStateException alreadyShuttingDown) {
-                    // the hook is running: it is what stopped us, and it waits for `closed`
-                }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it is what stopped us, and it waits for `closed`
             }
         }
     }
 
+    /** What a signal's exit status would be; the JVM's own (128 + the signal) wins when a signal ended it. */
+    static final int EXIT_STOPPED = 130;
+
     /**
-     * Every Kafka client of this JVM talks to the broker it runs itself, which closes last; the
-     * broker's own shutdown then warns that it closes a NetworkClient twice (Kafka 4.4). The
-     * clients' connection warnings tell a user nothing here either: failures reach them as
-     * errors of ours. Set before any client exists (slf4j-simple fixes a logger's level when it
-     * is created); a level the user set is kept.
+     * The shutdown hook: asks the run to stop, waits for it to close what it started, and ends
+     * the sample tree itself if that does not happen in time.
      */
-    private static void quietClientNetworkLog() {
-        String key = "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient";
-        if (System.getProperty(key) == null) System.setProperty(key, "error");
+    private void closeOnSignal() {
+        if (closed.getCount() == 0) return;
+        stop.countDown();
+        step("stopping on a signal: closing what local started");
+        try {
+            if (!closed.await(CLOSE_ON_SIGNAL_S, TimeUnit.SECONDS)) {
+                SampleProcessTree s = sample;
+                if (s != null) s.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Throws {@link Stopped} once a signal or an interrupt asked the run to end. */
+    private void stopIfAsked() {
+        if (Thread.interrupted()) stop.countDown();
+        if (stop.getCount() == 0) throw new Stopped();
     }
 
     private Integer runPipeline() throws Exception {
-        quietClientNetworkLog();
-        t0 = System.nanoTime();
         Path storeDir = store != null ? store : data.resolve("store");
         String hostId = LocalHostId.get();
+        // taken before anything reads the broker's files, released after the broker closed
+        try (DataDirLock lock = DataDirLock.acquire(data)) {
+            return runPipeline(storeDir, hostId);
+        }
+    }
+
+    private Integer runPipeline(Path storeDir, String hostId) throws Exception {
+        Path kafkaDir = data.resolve("kafka");
         step("starting the embedded Kafka broker (data in " + data.toAbsolutePath().normalize() + ")");
+        if (EmbeddedKafka.lastRunEndedUncleanly(kafkaDir)) {
+            step("the broker's last run did not shut down cleanly (killed?): it recovers its logs and waits "
+                    + "about 10 s for that run's registration to expire");
+        }
         // the endpoint (and its Admin client) closes before the broker it watches
-        try (EmbeddedKafka broker = EmbeddedKafka.start(data.resolve("kafka"), Map.of());
+        try (EmbeddedKafka broker = EmbeddedKafka.start(kafkaDir, Map.of());
              MetricsEndpoint metrics = metricsOptions.open("local").checkStore(storeDir)) {
-            KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers());
+            stopIfAsked();
+            // the only member of its agent group and of its aggregator group (two groups, so one
+            // instance id serves both): after a killed run the next one takes over that run's
+            // memberships at once instead of waiting 45 s for them to time out (measured: the next
+            // local stored its image after 14 s instead of 60 s); a clean close keeps them too
+            KafkaClientConfig kafka = KafkaClientConfig.of(broker.bootstrapServers()).withStaticMembership(GROUP_INSTANCE_ID);
             TopicNames topics = TopicNames.defaults();
             try (Admin admin = Admin.create(kafka.admin())) {
                 new TopicSetup(admin).ensureTopics(topics, TopicLayout.singleNode(), Duration.ofSeconds(60));
             }
             step("broker at " + broker.bootstrapServers() + ", topics ready");
+            stopIfAsked();
             AggregatorService aggregator = new AggregatorService(AggregatorSettings.defaults(kafka, topics, storeDir)
-                    .withGroupId("fleetckpt-aggregator-local"), metrics.metrics()).start();
+                    .withGroupId(AGGREGATOR_GROUP), metrics.metrics()).start();
             metrics.checkKafka(kafka).checkPolling(aggregator::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
             if (metrics.port() != 0) step("metrics on http://" + metricsOptions.host + ":" + metrics.port() + "/metrics and /health");
             try (LocalHostCapturer capturer = new LocalHostCapturer(data.resolve("agent"), 2);
                  AgentRuntime agent = new AgentRuntime(kafka, topics, ChunkBudget.DEFAULT, hostId, capturer, FormatOptions.DEFAULT,
                          metrics.metrics());
-                 SampleProcessTree sample = target == null ? SampleProcessTree.start() : null) {
+                 SampleProcessTree sample = target == null ? startSample() : null) {
+                stopIfAsked();
                 agent.startDaemon("fleetckpt-agent");
                 HostSelection sel = selection(hostId, sample);
                 step("aggregator and agent (host " + hostId + ") running; checkpointing "
@@ -167,20 +227,18 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
+    private SampleProcessTree startSample() throws Exception {
+        SampleProcessTree s = SampleProcessTree.start();
+        sample = s;
+        return s;
+    }
+
     /**
-     * Keeps everything up until Ctrl-C (a shutdown hook releases {@code stop}, then waits until
-     * the broker and the rest are closed) or, in-process, an interrupt of the calling thread.
+     * Keeps everything up until Ctrl-C or SIGTERM (the shutdown hook releases {@code stop}, then
+     * waits until the broker and the rest are closed) or, in-process, an interrupt of the calling
+     * thread.
      */
     private void holdUntilStopped(String bootstrap) {
-        shutdownHook = new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "fleetckpt-local-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         step("running until interrupted (Ctrl-C): broker at " + bootstrap
                 + "; more checkpoints with: fleetckpt checkpoint --bootstrap-server " + bootstrap + " --host " + LocalHostId.get() + " ...");
         try {
@@ -218,6 +276,7 @@ final class LocalCommand implements Callable<Integer> {
             throws Exception {
         long lastChunks = -1;
         while (System.currentTimeMillis() < giveUpAtMs) {
+            stopIfAsked();
             if (aggregator.failure() != null) {
                 throw new IllegalStateException("the aggregator stopped: " + aggregator.failure().getMessage());
             }
@@ -229,7 +288,7 @@ final class LocalCommand implements Callable<Integer> {
                 step("waiting: " + chunks + (chunks == 1 ? " chunk" : " chunks") + " received, " + images + (images == 1 ? " image" : " images") + " stored");
                 lastChunks = chunks;
             }
-            Thread.sleep(100);
+            if (stop.await(100, TimeUnit.MILLISECONDS)) throw new Stopped();
         }
         throw new IllegalStateException("no outcome for checkpoint " + id + " before the timeout; "
                 + "the aggregator saw " + aggregator.stats());

@@ -55,7 +55,12 @@ public final class Main {
         cl.getSubcommands().values().forEach(Main::versionEverywhere);
     }
 
+    /** The Kafka clients' connection warnings, hidden by simplelogger.properties (BrokerCheck says it in one line). */
+    static final java.util.List<String> CONNECTION_LOGGERS = java.util.List.of(
+            "org.apache.kafka.clients.NetworkClient", "org.apache.kafka.clients.ClientUtils");
+
     public static void main(String[] args) {
+        if ("1".equals(System.getenv("FLEETCKPT_DEBUG"))) showConnectionWarnings();
         int code;
         try {
             code = commandLine().execute(args);
@@ -66,5 +71,13 @@ public final class Main {
             code = ErrorHandler.EXIT_FAILURE;
         }
         System.exit(code);
+    }
+
+    /** Before any logger exists (slf4j-simple fixes a logger's level when it is created); a level set with -D wins. */
+    private static void showConnectionWarnings() {
+        for (String logger : CONNECTION_LOGGERS) {
+            String key = "org.slf4j.simpleLogger.log." + logger;
+            if (System.getProperty(key) == null) System.setProperty(key, "warn");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.fleetckpt.cli;
 
+import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
 import io.fleetckpt.cli.kafka.MessagePrinter;
 import io.fleetckpt.kafka.TopicNames;
@@ -47,6 +48,9 @@ public final class TailCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    BrokerTimeoutOption brokerTimeout;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Which which;
 
@@ -71,10 +75,13 @@ public final class TailCommand implements Callable<Integer> {
         TopicNames t = kafka.topics();
         String topic = which.records ? t.records() : which.images ? t.images() : which.control ? t.control() : t.dlq();
         MessagePrinter printer = new MessagePrinter(spec.commandLine().getOut(), json);
+        Duration timeout = brokerTimeout.get(spec);
+        // the consumer alone would retry for 30 s, then say only "Timeout expired while fetching topic metadata"
+        kafka.connect(timeout, spec).close();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.clientConfig().consumer(null, kafka.budget()))) {
-            List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            List<PartitionInfo> parts = consumer.partitionsFor(topic, timeout);
             if (parts == null || parts.isEmpty()) {
-                throw new CommandLine.ExecutionException(spec.commandLine(), "topic " + topic + " does not exist (create it with `fleetckpt topics create`)");
+                throw new CommandLine.ExecutionException(spec.commandLine(), "topic " + topic + " does not exist (create it with `" + kafka.createTopicsCommand() + "`)");
             }
             List<TopicPartition> tps = new ArrayList<>();
             for (PartitionInfo p : parts) tps.add(new TopicPartition(topic, p.partition()));

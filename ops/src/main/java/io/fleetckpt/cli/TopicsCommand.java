@@ -58,8 +58,13 @@ public final class TopicsCommand implements Runnable {
             TopicNames names = kafka.topics();
             TopicLayout layout = kafka.layout(partitions, replicationFactor);
             List<String> created;
-            try (Admin admin = Admin.create(kafka.clientConfig().admin())) {
-                created = new TopicSetup(admin).ensureTopics(names, layout, timeout);
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be positive");
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            try (Admin admin = kafka.connect(timeout, spec)) {
+                Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+                created = new TopicSetup(admin).ensureTopics(names, layout, left);
             }
             var out = spec.commandLine().getOut();
             if (json) {

@@ -135,7 +135,8 @@ class PipelineCommandsTest {
         long t0 = System.nanoTime();
         Run noTopics = run("checkpoint", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--host", "h", "--pid", "1");
         assertEquals(2, noTopics.exit());
-        assertTrue(noTopics.err().contains("none.fleetckpt.control") && noTopics.err().contains("topics create"), noTopics.err());
+        assertTrue(noTopics.err().contains("none.fleetckpt.control") && noTopics.err().contains(
+                "(create them with `fleetckpt topics create --bootstrap-server " + bootstrap + " --topic-prefix none.`)"), noTopics.err());
         assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "fails fast");
         Run agg = run("aggregator", "--bootstrap-server", bootstrap, "--topic-prefix", "none.", "--no-create-topics",
                 "--store", System.getProperty("java.io.tmpdir") + "/fleetckpt-no-topics-store");

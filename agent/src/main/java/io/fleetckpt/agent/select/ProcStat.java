@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * /proc/PID/stat of one process: pid, comm (raw bytes), state, ppid, the task's flags,
+ * /proc/PID/stat of one process: pid, comm (raw bytes), state, ppid, session, the task's flags,
  * exit_signal, exit_code. comm may hold any byte, ')' included, so the fields are found after the
  * last ')'.
  */
-public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, long flags, int exitSignal, int exitCode,
-                       long startTime) {
+public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, int session, long flags, int exitSignal,
+                       int exitCode, long startTime) {
     /** PF_KTHREAD in the task's flags (field 9): a kernel thread, which has no fd table of its own. */
     static final long PF_KTHREAD = 0x00200000;
 
@@ -49,11 +49,12 @@ public record ProcStat(int pid, RawBytes comm, char stateLetter, int ppid, long 
         // f[0] is field 3 (state); field n is f[n - 3]
         char state = f[0].charAt(0);
         int ppid = Integer.parseInt(f[1]);
+        int session = Integer.parseInt(f[6 - 3]);
         long flags = Long.parseLong(f[9 - 3]);
         long start = Long.parseLong(f[22 - 3]);
         int exitSignal = f.length > 38 - 3 ? Integer.parseInt(f[38 - 3]) : 0;
         int exitCode = f.length > 52 - 3 ? Integer.parseInt(f[52 - 3]) : 0;
-        return new ProcStat(pid, comm, state, ppid, flags, exitSignal, exitCode, start);
+        return new ProcStat(pid, comm, state, ppid, session, flags, exitSignal, exitCode, start);
     }
 
     /**

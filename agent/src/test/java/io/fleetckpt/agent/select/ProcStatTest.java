@@ -22,6 +22,7 @@ class ProcStatTest {
         assertArrayEquals("a) b (\u00ff".getBytes(StandardCharsets.ISO_8859_1), st.comm().toByteArray());
         assertEquals('S', st.stateLetter());
         assertEquals(4, st.ppid());
+        assertEquals(6, st.session());
         assertEquals(9, st.flags());
         assertEquals(22, st.startTime());
         assertEquals(38, st.exitSignal());

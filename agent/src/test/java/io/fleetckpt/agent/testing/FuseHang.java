@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -59,14 +58,15 @@ public final class FuseHang implements AutoCloseable {
             Assumptions.assumeTrue(d.isAlive() || d.exitValue() != 3, "FUSE cannot be mounted here: " + first);
             throw new IOException("fusehang said: " + first);
         }
-        Process h = new ProcessBuilder("bash", "-c", "exec 3<\"$0\"; while read -r x; do echo \"$x\"; done",
+        // the holder says OPEN once fd 3 is open: a poll for /proc/PID/fd/3 with a fixed bound
+        // gave up on a loaded machine before bash had even started
+        Process h = new ProcessBuilder("bash", "-c", "exec 3<\"$0\" && echo OPEN; while read -r x; do echo \"$x\"; done",
                 mnt.resolve(FILE).toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         FuseHang f = new FuseHang(mnt, d, h);
-        Path fd3 = Path.of("/proc", Long.toString(h.pid()), "fd", "3");
-        for (int i = 0; i < 5000 && !Files.exists(fd3, LinkOption.NOFOLLOW_LINKS); i++) Thread.sleep(1);
-        if (!Files.exists(fd3, LinkOption.NOFOLLOW_LINKS)) {
+        String said = f.nextLine(java.time.Duration.ofSeconds(60));
+        if (!"OPEN".equals(said)) {
             f.close();
-            throw new IOException("the holder never opened " + mnt.resolve(FILE));
+            throw new IOException("the holder never opened " + mnt.resolve(FILE) + " (it said " + said + ")");
         }
         return f;
     }
@@ -83,6 +83,11 @@ public final class FuseHang implements AutoCloseable {
         String token = "ping " + System.nanoTime();
         holder.getOutputStream().write((token + "\n").getBytes(StandardCharsets.US_ASCII));
         holder.getOutputStream().flush();
+        return token.equals(nextLine(guard));
+    }
+
+    /** The holder's next line, or null when it says none within the guard. */
+    private String nextLine(java.time.Duration guard) throws InterruptedException {
         var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return echo.readLine();
@@ -91,9 +96,9 @@ public final class FuseHang implements AutoCloseable {
             }
         });
         try {
-            return token.equals(answer.get(guard.toMillis(), TimeUnit.MILLISECONDS));
+            return answer.get(guard.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
+            return null;
         }
     }
 

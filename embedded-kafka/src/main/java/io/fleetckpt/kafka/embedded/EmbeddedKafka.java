@@ -7,6 +7,7 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.storage.internals.checkpoint.CleanShutdownFileHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,6 +147,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new EmbeddedKafkaException("cannot format the broker storage in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the broker of {@code dataDir} (as given to {@link #start}) last stopped without its
+     * clean shutdown, killed for instance: its controller still holds that run's registration, so
+     * the next start waits until the session expires (broker.session.timeout.ms, 9 s) before the
+     * new run may register, and recovers its logs. False for a directory never started.
+     */
+    public static boolean lastRunEndedUncleanly(Path dataDir) {
+        Path logDir = dataDir.resolve("data");
+        return Files.exists(logDir.resolve("meta.properties"))
+                && !new CleanShutdownFileHandler(logDir.toString()).exists();
     }
 
     /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */

@@ -76,13 +76,16 @@ class EmbeddedKafkaTest {
     void persistentDirectoryKeepsTopicsAcrossRestart(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("kafka");
         String first;
+        assertFalse(EmbeddedKafka.lastRunEndedUncleanly(data), "never started");
         try (EmbeddedKafka k = EmbeddedKafka.start(data, Map.of())) {
+            assertTrue(EmbeddedKafka.lastRunEndedUncleanly(data), "while it runs, the broker has not shut down cleanly yet");
             first = k.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", k.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("survivor", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
             }
         }
         assertTrue(Files.exists(data.resolve("data/meta.properties")), "data dir kept after close");
+        assertFalse(EmbeddedKafka.lastRunEndedUncleanly(data), "closed cleanly");
         try (EmbeddedKafka k = EmbeddedKafka.start(data, Map.of())) {
             assertNotEquals("", k.bootstrapServers());
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", k.bootstrapServers()))) {

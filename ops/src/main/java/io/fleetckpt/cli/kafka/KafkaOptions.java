@@ -1,12 +1,17 @@
 package io.fleetckpt.cli.kafka;
 
+import io.fleetckpt.kafka.BrokerCheck;
 import io.fleetckpt.kafka.ChunkBudget;
 import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicLayout;
 import io.fleetckpt.kafka.TopicNames;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -34,6 +39,26 @@ public final class KafkaOptions {
 
     public KafkaClientConfig clientConfig() {
         return KafkaClientConfig.resolve(bootstrapServers, clientProperties, System.getenv());
+    }
+
+    /**
+     * An Admin client whose calls are bounded by {@code timeout}, once a broker answered it; if
+     * none does at once, one line on the command's stderr says what it waits for.
+     *
+     * @throws io.fleetckpt.kafka.BrokerUnreachableException when none answered in time
+     */
+    public Admin connect(Duration timeout, CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return BrokerCheck.connect(clientConfig(), timeout, line -> {
+            err.println(spec.qualifiedName() + ": " + line);
+            err.flush();
+        });
+    }
+
+    /** The command that creates the topics these options name, on the same broker. */
+    public String createTopicsCommand() {
+        return "fleetckpt topics create --bootstrap-server " + clientConfig().bootstrapServers()
+                + (topicPrefix == null ? "" : " --topic-prefix " + topicPrefix);
     }
 
     public TopicNames topics() {

@@ -1,0 +1,22 @@
+package io.fleetckpt.cli.kafka;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** How long a command waits for a broker at the bootstrap address to answer (a picocli mixin). */
+public final class BrokerTimeoutOption {
+    @Option(names = "--broker-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Give up when no Kafka broker at the bootstrap address answers within this (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** The timeout, refused when it is not positive. */
+    public Duration get(CommandSpec spec) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be positive");
+        }
+        return timeout;
+    }
+}
