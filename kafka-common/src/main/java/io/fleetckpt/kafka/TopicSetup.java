@@ -1,11 +1,14 @@
 package io.fleetckpt.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -83,6 +86,69 @@ public final class TopicSetup {
         awaitReady(names.all(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (!created.isEmpty()) LOG.info("created topics {}", created);
         return created;
+    }
+
+    /** How an existing topic differs from what the layout asks for. */
+    public record Difference(String topic, String setting, String found, String wanted) {
+        @Override
+        public String toString() {
+            return topic + ": " + setting + " is " + found + ", not " + wanted;
+        }
+    }
+
+    /**
+     * What an existing topic has that the layout would not have given it. A larger
+     * max.message.bytes is no difference: it refuses nothing the budget sends. Topics are never
+     * altered here: more partitions would move keys mid-stream, and a new replication factor
+     * needs a reassignment plan only an operator can make.
+     */
+    public List<Difference> differences(TopicNames names, TopicLayout layout, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<NewTopic> plan = plan(names, layout);
+        List<String> topics = plan.stream().map(NewTopic::name).toList();
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<String, TopicDescription> described;
+        Map<ConfigResource, Config> configs;
+        try {
+            described = admin.describeTopics(topics).allTopicNames().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            configs = admin.describeConfigs(resources).all().get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TopicSetupException("cannot describe topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TopicSetupException("timed out describing topics " + topics, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicSetupException("interrupted describing topics", e);
+        }
+        List<Difference> out = new ArrayList<>();
+        for (NewTopic want : plan) {
+            TopicDescription d = described.get(want.name());
+            int partitions = d.partitions().size();
+            if (partitions != want.numPartitions()) {
+                out.add(new Difference(want.name(), "partitions", Integer.toString(partitions), Integer.toString(want.numPartitions())));
+            }
+            int rf = d.partitions().get(0).replicas().size();
+            if (rf != want.replicationFactor()) {
+                out.add(new Difference(want.name(), "replication factor", Integer.toString(rf), Short.toString(want.replicationFactor())));
+            }
+            Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, want.name()));
+            String wantedMax = want.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            String max = value(c, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (max != null && Long.parseLong(max) < Long.parseLong(wantedMax)) {
+                out.add(new Difference(want.name(), TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max, "at least " + wantedMax + " (--chunk-bytes)"));
+            }
+            String wantedPolicy = want.configs().getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+            String policy = value(c, TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy != null && !policy.equals(wantedPolicy)) {
+                out.add(new Difference(want.name(), TopicConfig.CLEANUP_POLICY_CONFIG, policy, wantedPolicy));
+            }
+        }
+        return out;
+    }
+
+    private static String value(Config c, String name) {
+        ConfigEntry e = c == null ? null : c.get(name);
+        return e == null ? null : e.value();
     }
 
     /**

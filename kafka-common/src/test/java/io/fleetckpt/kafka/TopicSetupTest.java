@@ -41,8 +41,24 @@ class TopicSetupTest {
             assertEquals("delete", cfg.get(records).get("cleanup.policy").value());
             assertEquals(Integer.toString(4 * 128 * 1024 + 64 * 1024), cfg.get(records).get("max.message.bytes").value());
 
-            // second run: nothing to create, still ready
+            // second run: nothing to create, still ready, nothing differs
             assertEquals(List.of(), new TopicSetup(admin).ensureTopics(names, layout, Duration.ofSeconds(30)));
+            assertEquals(List.of(), new TopicSetup(admin).differences(names, layout, Duration.ofSeconds(30)));
+
+            // what another layout would have made differently is named, topic by topic
+            TopicLayout other = new TopicLayout(5, (short) 1, new ChunkBudget(256 * 1024));
+            List<String> diffs = new TopicSetup(admin).differences(names, other, Duration.ofSeconds(30)).stream().map(Object::toString).toList();
+            String max = Integer.toString(4 * 128 * 1024 + 64 * 1024);
+            String wantedMax = Integer.toString(4 * 256 * 1024 + 64 * 1024);
+            assertEquals(List.of(
+                    "ts1.fleetckpt.control: max.message.bytes is " + max + ", not at least " + wantedMax + " (--chunk-bytes)",
+                    "ts1.fleetckpt.records: partitions is 3, not 5",
+                    "ts1.fleetckpt.records: max.message.bytes is " + max + ", not at least " + wantedMax + " (--chunk-bytes)",
+                    "ts1.fleetckpt.images: partitions is 3, not 5",
+                    "ts1.fleetckpt.images: max.message.bytes is " + max + ", not at least " + wantedMax + " (--chunk-bytes)",
+                    "ts1.fleetckpt.dlq: max.message.bytes is " + max + ", not at least " + wantedMax + " (--chunk-bytes)"), diffs);
+            // a smaller budget fits in the larger limit: no difference
+            assertEquals(List.of(), new TopicSetup(admin).differences(names, new TopicLayout(3, (short) 1, new ChunkBudget(ChunkBudget.MIN_PAYLOAD)), Duration.ofSeconds(30)));
         }
     }
 

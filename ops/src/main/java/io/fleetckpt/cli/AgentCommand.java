@@ -50,7 +50,7 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Where the freezer records what to thaw if the agent dies (default ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the per-fd capture work (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", converter = io.fleetckpt.cli.kafka.Bounded.PositiveInt.class, description = "Threads for the per-fd capture work (default: all cores).")
     Integer threads;
 
     @Option(names = "--json", description = "One JSON object per handled request on stdout.")

@@ -47,7 +47,7 @@ final class AggregatorCommand implements Callable<Integer> {
             description = "consumer group of the records topic (default: ${DEFAULT-VALUE})")
     String group;
 
-    @Option(names = "--max-partition-mib", paramLabel = "MIB", defaultValue = "512",
+    @Option(names = "--max-partition-mib", paramLabel = "MIB", defaultValue = "512", converter = io.fleetckpt.cli.kafka.Bounded.PositiveLong.class,
             description = "payload held in memory per partition before a stream is failed as too large (default: ${DEFAULT-VALUE})")
     long maxPartitionMib;
 

@@ -77,7 +77,7 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--strict-v13", description = "only what v13 can express: tasks with other fds are left out (partial)")
     boolean strictV13;
 
-    @Option(names = "--threads", paramLabel = "N", description = "threads for the per-fd work (default: cores, ${DEFAULT-VALUE})")
+    @Option(names = "--threads", paramLabel = "N", converter = io.fleetckpt.cli.kafka.Bounded.PositiveInt.class, description = "threads for the per-fd work (default: cores, ${DEFAULT-VALUE})")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--freeze-timeout", paramLabel = "MS", description = "bound on waiting for the frozen state (default ${DEFAULT-VALUE})")

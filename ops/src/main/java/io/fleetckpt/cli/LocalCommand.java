@@ -71,13 +71,13 @@ final class LocalCommand implements Callable<Integer> {
     Target target;
 
     static final class Target {
-        @Option(names = "--pid", paramLabel = "PID", description = "checkpoint this process only")
+        @Option(names = "--pid", paramLabel = "PID", converter = io.fleetckpt.cli.kafka.PidConverter.class, description = "checkpoint this process only")
         Integer pid;
-        @Option(names = "--tree", paramLabel = "PID", description = "checkpoint this process and all its descendants")
+        @Option(names = "--tree", paramLabel = "PID", converter = io.fleetckpt.cli.kafka.PidConverter.class, description = "checkpoint this process and all its descendants")
         Integer tree;
     }
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", converter = io.fleetckpt.cli.kafka.Bounded.PositiveInt.class,
             description = "the checkpoint's deadline, from the request (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 

@@ -60,7 +60,7 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start at the oldest message kept (default: only new ones).")
     boolean fromBeginning;
 
-    @Option(names = "--max-messages", paramLabel = "N", description = "Stop after N messages.")
+    @Option(names = "--max-messages", paramLabel = "N", converter = io.fleetckpt.cli.kafka.Bounded.PositiveLong.class, description = "Stop after N messages.")
     Long maxMessages;
 
     @Option(names = "--idle-exit", paramLabel = "DURATION", converter = io.fleetckpt.cli.kafka.DurationConverter.class,

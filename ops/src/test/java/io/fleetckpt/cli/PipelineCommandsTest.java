@@ -55,9 +55,17 @@ class PipelineCommandsTest {
         Run created = run(concat(new String[] {"topics", "create", "--partitions", "2", "--json"}, kafka));
         assertEquals(0, created.exit(), created.err());
         assertEquals(4, JSON.readTree(created.out()).get("created").size());
-        Run again = run(concat(new String[] {"topics", "create"}, kafka));
+        Run again = run(concat(new String[] {"topics", "create", "--partitions", "2"}, kafka));
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().contains("cli.fleetckpt.records  exists, ready"), again.out());
+        // asked for other than what exists: named, left as it is, exit 1
+        Run other = run(concat(new String[] {"topics", "create", "--partitions", "3", "--json"}, kafka));
+        assertEquals(1, other.exit(), other.err());
+        JsonNode diffs = JSON.readTree(other.out()).get("differences");
+        assertEquals(List.of("cli.fleetckpt.records partitions 2 3", "cli.fleetckpt.images partitions 2 3"),
+                java.util.stream.StreamSupport.stream(diffs.spliterator(), false).map(d -> d.get("topic").asText() + " " + d.get("setting").asText() + " "
+                        + d.get("found").asText() + " " + d.get("wanted").asText()).toList());
+        assertTrue(other.err().contains("2 setting(s) of existing topics differ from what was asked"), other.err());
 
         Path file = Files.writeString(tmp.resolve("held.txt"), "x");
         Process child = new ProcessBuilder("sh", "-c", "exec 3<'" + file + "'; exec sleep 60").start();

@@ -42,6 +42,26 @@ class UsageErrorsTest {
                 run("agnet"));
     }
 
+    /** Out-of-range numbers and durations are refused while parsing, before any broker is asked for. */
+    @Test
+    void outOfRangeValuesAreRefusedBeforeAnythingConnects() {
+        String[] dead = {"--bootstrap-server", "127.0.0.1:1"};
+        assertUsageError("fleetckpt checkpoint", "invalid value for option '--chunk-bytes': '5' is out of range: 16384..8388608",
+                run("checkpoint", "--host", "h", "--pid", "1", "--chunk-bytes", "5", dead[0], dead[1]));
+        assertUsageError("fleetckpt topics create", "invalid value for option '--partitions': '0' is out of range: 1..10000",
+                run("topics", "create", "--partitions", "0", dead[0], dead[1]));
+        assertUsageError("fleetckpt topics create", "invalid value for option '--replication-factor': '99999' is out of range: 1..32767",
+                run("topics", "create", "--replication-factor", "99999", dead[0], dead[1]));
+        assertUsageError("fleetckpt tail", "invalid value for option '--max-messages': '-3' is out of range: at least 1",
+                run("tail", "--records", "--max-messages", "-3", dead[0], dead[1]));
+        assertUsageError("fleetckpt local", "invalid value for option '--timeout': '0' is out of range: at least 1",
+                run("local", "--timeout", "0"));
+        assertUsageError("fleetckpt topics create", "invalid value for option '--timeout': '0s' is not a positive duration",
+                run("topics", "create", "--timeout", "0s", dead[0], dead[1]));
+        assertUsageError("fleetckpt capture", "invalid value for option '--threads': 'x' is not a whole number",
+                run("capture", "--pid", "1", "--threads", "x", "-o", "/tmp/x.img"));
+    }
+
     @Test
     void errorsACommandFindsItselfLookTheSame() {
         assertUsageError("fleetckpt restore", "give one IMAGE file (or --store/--checkpoint/--host) before --", run("restore"));

@@ -32,7 +32,7 @@ public final class KafkaOptions {
             description = "Prefix of the topic names (default none: fleetckpt.control, fleetckpt.records, ...).")
     public String topicPrefix;
 
-    @Option(names = "--chunk-bytes", paramLabel = "N",
+    @Option(names = "--chunk-bytes", paramLabel = "N", converter = Bounded.ChunkBytes.class,
             description = "Payload budget of one record chunk; the same on agents, aggregators and `topics create` "
                     + "(it sets message limits and fetch sizes; default ${DEFAULT-VALUE}).", defaultValue = "262144")
     public int chunkBytes;
