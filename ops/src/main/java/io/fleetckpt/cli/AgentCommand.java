@@ -94,9 +94,6 @@ public final class AgentCommand implements Callable<Integer> {
 
     /** The capture stage as the options configure it (shared with {@code agent capture}). */
     LocalHostCapturer capturer() {
-        if (maxFrozen.isNegative() || maxFrozen.isZero()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-frozen must be positive");
-        }
         return new LocalHostCapturer(stateDir, threadCount(threads), maxFrozen);
     }
 

@@ -84,7 +84,6 @@ public final class CheckpointCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (selection.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "select something: --pid, --tree, --cgroup or --comm");
-        if (deadline.isNegative() || deadline.isZero()) throw new CommandLine.ParameterException(spec.commandLine(), "--deadline must be positive");
         String id = checkpointId != null ? checkpointId : newId();
         List<String> hostIds = new ArrayList<>(new LinkedHashSet<>(hosts));
         // ids the aggregator would dead-letter would only freeze processes for nothing

@@ -223,7 +223,7 @@ class CaptureCommandTest {
     void aZeroOrUnreadableMaxFrozenIsAUsageError() {
         Run zero = run("capture", "--pid", "1", "--max-frozen", "0s", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, zero.code());
-        assertTrue(zero.err().startsWith("fleetckpt capture: error: --max-frozen must be positive\n"), zero.err());
+        assertTrue(zero.err().startsWith("fleetckpt capture: error: invalid value for option '--max-frozen': '0s' is not a positive duration\n"), zero.err());
         Run word = run("capture", "--pid", "1", "--max-frozen", "soon", "-o", tmp.resolve("x.img").toString());
         assertEquals(2, word.code());
         assertTrue(word.err().contains("'soon' is not a duration"), word.err());

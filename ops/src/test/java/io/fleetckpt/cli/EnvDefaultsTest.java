@@ -96,7 +96,7 @@ class EnvDefaultsTest {
     @Test
     void eachKindOfValueSaysWhatTheVariableShouldHold() {
         String[] capture = {"capture", "--pid", "1", "-o", "/nonexistent-dir/x.img"};
-        assertEnvError("fleetckpt capture: error: FLEETCKPT_THREADS=many: --threads takes an integer",
+        assertEnvError("fleetckpt capture: error: FLEETCKPT_THREADS=many: --threads: 'many' is not a whole number",
                 CliRun.withEnv(Map.of("FLEETCKPT_THREADS", "many"), capture));
         assertEnvError("fleetckpt capture: error: FLEETCKPT_MAX_FROZEN='a while': --max-frozen: 'a while' is not a duration (e.g. 500ms, 60s, 5m, 1h)",
                 CliRun.withEnv(Map.of("FLEETCKPT_MAX_FROZEN", "a while"), capture));
@@ -112,7 +112,7 @@ class EnvDefaultsTest {
         CliRun flagWins = CliRun.withEnv(env, "capture", "--pid", "1", "--threads", "2", "-o", "/nonexistent-dir/x.img");
         assertEquals("fleetckpt capture: error: -o /nonexistent-dir/x.img: no such directory /nonexistent-dir; nothing captured",
                 flagWins.err().strip(), "the variable is not read when the flag is given");
-        assertEnvError("fleetckpt capture: error: invalid value for option '--threads': 'x' is not an int",
+        assertEnvError("fleetckpt capture: error: invalid value for option '--threads': 'x' is not a whole number",
                 CliRun.withEnv(env, "capture", "--pid", "1", "--threads=x", "-o", "/nonexistent-dir/x.img"));
     }
 

@@ -27,13 +27,18 @@ public abstract class Bounded<T> implements CommandLine.ITypeConverter<T> {
         try {
             v = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+            throw new CommandLine.TypeConversionException(notANumber(value));
         }
-        if (v < min || v > max) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is out of range: "
-                    + (max >= Integer.MAX_VALUE ? "at least " + min : min + ".." + max));
-        }
+        if (v < min || v > max) throw new CommandLine.TypeConversionException(outOfRange(value));
         return box.apply(v);
+    }
+
+    protected String notANumber(String value) {
+        return "'" + value + "' is not a whole number";
+    }
+
+    protected String outOfRange(String value) {
+        return "'" + value + "' is out of range: " + (max >= Integer.MAX_VALUE ? "at least " + min : min + ".." + max);
     }
 
     /** A count of at least 1 (messages, seconds, threads). */

@@ -1,6 +1,5 @@
 package io.fleetckpt.cli.kafka;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -12,11 +11,8 @@ public final class BrokerTimeoutOption {
             description = "Give up when no Kafka broker at the bootstrap address answers within this (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    /** The timeout, refused when it is not positive. */
+    /** The timeout (positive: the converter refuses others while parsing). */
     public Duration get(CommandSpec spec) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--broker-timeout must be positive");
-        }
         return timeout;
     }
 }

@@ -1,22 +1,22 @@
 package io.fleetckpt.cli.kafka;
 
-import picocli.CommandLine;
-
 /**
  * A process id as {@code --pid} and {@code --tree} take it: 1 or more. 0 and negative numbers are
  * no process (kill(2) reads them as process groups), so they are a usage error here instead of a
  * capture that reports "no such process" for them.
  */
-public final class PidConverter implements CommandLine.ITypeConverter<Integer> {
+public final class PidConverter extends Bounded<Integer> {
+    public PidConverter() {
+        super(1, Integer.MAX_VALUE, v -> (int) v);
+    }
+
     @Override
-    public Integer convert(String value) {
-        int pid;
-        try {
-            pid = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a process id");
-        }
-        if (pid < 1) throw new CommandLine.TypeConversionException("'" + value + "' is not a process id (they start at 1)");
-        return pid;
+    protected String notANumber(String value) {
+        return "'" + value + "' is not a process id";
+    }
+
+    @Override
+    protected String outOfRange(String value) {
+        return "'" + value + "' is not a process id (they start at 1)";
     }
 }
