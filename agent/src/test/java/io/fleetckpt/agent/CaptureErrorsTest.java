@@ -4,6 +4,7 @@ import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.agent.testing.Fixture;
+import io.fleetckpt.agent.testing.SyscallsProxy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -160,6 +161,82 @@ class CaptureErrorsTest {
             assertEquals(List.of(), live.errors());
             assertEquals(1, live.tasks().size());
             assertTrue(frozen.tasks().get(0).fds().equals(live.tasks().get(0).fds()), "same fds, same objrefs");
+        }
+    }
+
+    /**
+     * A syscall layer that, as each scan starts listing {@code f}'s table (the first getdents64
+     * of a /proc/PID/fd directory), has the fixture close one more of its fds, for the first
+     * {@code changes} scans: a real table changing between scans, at exactly known moments.
+     */
+    private static Syscalls closingOneFdPerScan(Fixture f, int changes, List<Integer> closed) {
+        byte[] dir = ("/proc/" + f.pid + "/fd").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.Set<Integer> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Syscalls real = Syscalls.system();
+        return SyscallsProxy.around(real, (m, args) -> {
+            switch (m.getName()) {
+                case "open" -> {
+                    byte[] p = (byte[]) args[0];
+                    int len = p.length > 0 && p[p.length - 1] == 0 ? p.length - 1 : p.length;
+                    if (java.util.Arrays.equals(p, 0, len, dir, 0, dir.length)) {
+                        int fd = real.open(p, (int) args[1]);
+                        if (fd >= 0) fresh.add(fd);
+                        return fd;
+                    }
+                }
+                case "close" -> fresh.remove((Integer) args[0]);
+                case "getdents64" -> {
+                    if (fresh.remove((Integer) args[0])) {
+                        synchronized (closed) {
+                            if (closed.size() < changes) {
+                                int victim = 150 + closed.size();
+                                f.closeFd(victim);
+                                closed.add(victim);
+                            }
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+            return SyscallsProxy.PASS;
+        });
+    }
+
+    /**
+     * --no-freeze scans until two consecutive scans agree: a table that changed during the first
+     * three scans is captured at the fourth, as it is then; one that changes at every scan is
+     * given up after the bound with an error that says so, and the other task is captured.
+     */
+    @Test
+    void unfrozenCaptureRescansAChangingTableAndNamesOneThatNeverSettles() throws Exception {
+        assumeRoot();
+        try (Fixture settling = Fixture.start("many", "200"); Fixture restless = Fixture.start("many", "200");
+             Fixture fine = Fixture.start("many", "10")) {
+            List<Integer> closed = new java.util.ArrayList<>();
+            CaptureResult r;
+            try (Capturer c = new Capturer(closingOneFdPerScan(settling, 3, closed))) {
+                r = c.capture(request(tempDir("state"), new Selector.Pid(settling.pid)).withFreeze(false));
+            }
+            assertEquals(List.of(150, 151, 152), closed, "changed at scans 1, 2 and 3");
+            assertFalse(r.frozen());
+            assertEquals(List.of(), r.errors());
+            assertEquals(4, r.scans(), "scan 4 agrees with scan 3");
+            List<Integer> fds = task(r, settling.pid).fds().stream().map(io.fleetckpt.agent.capture.CapturedFd::fd).toList();
+            assertEquals(List.copyOf(io.fleetckpt.agent.testing.ProcOracle.fds(settling.pid)), fds, "the table as it settled");
+            assertEquals(197, fds.size());
+
+            List<Integer> closedEveryScan = new java.util.ArrayList<>();
+            try (Capturer c = new Capturer(closingOneFdPerScan(restless, Integer.MAX_VALUE, closedEveryScan))) {
+                r = c.capture(request(tempDir("state"), new Selector.Pid(restless.pid), new Selector.Pid(fine.pid)).withFreeze(false));
+            }
+            assertEquals(CaptureRequest.MAX_UNFROZEN_SCANS, closedEveryScan.size(), "one change per scan");
+            assertEquals(CaptureRequest.MAX_UNFROZEN_SCANS, r.scans());
+            assertTrue(r.partial());
+            assertEquals(List.of(TaskError.task(restless.pid, TaskError.Kind.UNSTABLE, "fd table kept changing: "
+                    + CaptureRequest.MAX_UNFROZEN_SCANS + " scans without two that agree (capture it frozen)")), r.errors());
+            assertEquals(List.of(fine.pid), r.tasks().stream().map(t -> t.pid()).toList(), "the steady task is captured");
+            assertEquals(10, task(r, fine.pid).fds().size());
         }
     }
 }
