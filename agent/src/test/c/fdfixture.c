@@ -28,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -185,6 +186,17 @@ static int zoo(const char *dir) {
         must(epoll_ctl(big, EPOLL_CTL_ADD, t, &e), "epoll_ctl big");
     }
     say("epoll_40_targets", big);
+    /* a block device node of our own (loop7's numbers): O_PATH opens it whether or not the
+       device exists; a read-only open only where the driver answers */
+    char *blk = join(dir, "blockdev");
+    must(mknod(blk, S_IFBLK | 0600, makedev(7, 7)), "mknod block device");
+    say("blk_opath", must(open(blk, O_PATH), "open block device O_PATH"));
+    int bro = open(blk, O_RDONLY);
+    if (bro >= 0) say("blk_ro", bro);
+    /* a symlink itself, not what it names: the only way to hold one is O_PATH|O_NOFOLLOW */
+    char *ln = join(dir, "link");
+    must(symlink(regular, ln), "symlink");
+    say("symlink_opath", must(open(ln, O_PATH | O_NOFOLLOW), "open symlink O_PATH|O_NOFOLLOW"));
     int dev = open("/dev/net/tun", O_RDWR);
     if (dev < 0) dev = open("/dev/fuse", O_RDWR);
     if (dev >= 0) say("unknown_chardev", dev);

@@ -107,6 +107,7 @@ class CaptureZooTest {
                 assertEquals(((Number) st.get("size")).longValue(), f.size(), where + " size");
                 assertEquals(((Number) st.get("nlink")).longValue() == 0, f.deleted(), where + " deleted");
                 assertEquals(((Number) st.get("mode")).intValue(), f.statMode(), where + " st_mode");
+                assertEquals(((Number) st.get("rdev")).longValue(), f.rdev(), where + " st_rdev");
                 assertEquals(((Number) st.get("ino")).longValue(), f.ino(), where + " stat ino");
                 assertEquals(0, f.statErrno(), where);
                 assertTrue(f.objref() > 0, where + " objref");
@@ -197,8 +198,20 @@ class CaptureZooTest {
         assertEquals(5, wo.pos());
         assertEquals(FileMode.FMODE_WRITE | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, wo.mode());
         assertEquals(04000, p("rw_nonblock_at_0").flags() & 04000, "O_NONBLOCK");
-        assertEquals(FdType.DIR, p("dir").type());
+        assertEquals(FileMode.FMODE_READ | FileMode.FMODE_WRITE | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, p("rw_nonblock_at_0").mode());
+        assertEquals(rw.mode(), p("dup3_cloexec_of_rw").mode(), "one description, one f_mode");
+        CapturedFd directory = p("dir");
+        assertEquals(FdType.DIR, directory.type());
+        assertEquals(0200000, directory.flags() & 0200000, "O_DIRECTORY");
+        assertEquals(FileMode.FMODE_READ | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, directory.mode(), "a directory is opened like a file");
+        assertEquals(FileMode.FMODE_READ | FileMode.FMODE_WRITE | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, p("name_space").mode());
+        CapturedFd memfd = p("memfd_at_33");
+        assertEquals(FdType.FILE, memfd.type());
+        assertEquals(FileMode.FMODE_READ | FileMode.FMODE_WRITE | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, memfd.mode(), "memfd: a shmem file");
         assertEquals(FdType.CHR, p("devnull_wo").type());
+        assertEquals(FileMode.FMODE_WRITE | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, p("devnull_wo").mode());
+        assertEquals(FileMode.FMODE_READ | FileMode.FMODE_WRITE, p("sock_a").mode(), "sockets: the access bits only");
+        assertEquals(FileMode.FMODE_READ | FileMode.FMODE_WRITE, p("eventfd").mode(), "anonymous inodes: the access bits only");
         assertEquals(FdType.FIFO, p("pipe_r").type());
         assertEquals(FileMode.FMODE_READ, p("pipe_r").mode());
         assertEquals(FileMode.FMODE_WRITE, p("pipe_w").mode());
@@ -212,6 +225,26 @@ class CaptureZooTest {
         assertEquals(FileMode.FMODE_PATH, opath.mode(), "O_PATH: neither READ nor WRITE");
         assertEquals(010000000, opath.flags() & 010000000);
         assertEquals(FdType.FILE, opath.type());
+        CapturedFd blk = p("blk_opath");
+        assertEquals(FdType.BLK, blk.type(), "fd type 4");
+        assertEquals(0060000, blk.statMode() & 0170000);
+        assertEquals(7L << 8 | 7, blk.rdev(), "the node's numbers, 7:7");
+        assertEquals(010000000, blk.flags() & 010000000, "O_PATH in fdinfo flags");
+        assertEquals(FileMode.FMODE_PATH, blk.mode());
+        assertArrayEquals(bytes(dir + "/blockdev"), blk.path().toByteArray());
+        if (zoo.fds.containsKey("blk_ro")) { // where loop7 answers an open
+            CapturedFd blkRo = p("blk_ro");
+            assertEquals(FdType.BLK, blkRo.type());
+            assertEquals(0, blkRo.flags() & 3);
+            assertEquals(FileMode.FMODE_READ | FileMode.FMODE_LSEEK | FileMode.FMODE_PREAD, blkRo.mode());
+        }
+        CapturedFd link = p("symlink_opath");
+        assertEquals(FdType.SYMLINK, link.type(), "fd type 8: the link itself, not the file it names");
+        assertEquals(0120000, link.statMode() & 0170000);
+        assertEquals(010000000 | 0400000, link.flags() & (010000000 | 0400000), "O_PATH|O_NOFOLLOW in fdinfo flags");
+        assertEquals(FileMode.FMODE_PATH, link.mode());
+        assertArrayEquals(bytes(dir + "/link"), link.path().toByteArray());
+        assertNotEquals(p("opath").ino(), link.ino(), "not the regular file's inode");
         CapturedFd ns = p("nsfs");
         assertTrue(ns.path().utf8Lossy().startsWith("net:["), ns.path().escaped());
         assertEquals(0100000, ns.statMode() & 0170000, "stat calls a namespace fd a regular file");

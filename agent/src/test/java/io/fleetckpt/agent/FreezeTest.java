@@ -7,6 +7,7 @@ import io.fleetckpt.agent.select.ProcStatAccess;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.agent.testing.Fixture;
+import io.fleetckpt.agent.testing.SyscallsProxy;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -283,16 +284,8 @@ class FreezeTest {
     @Test
     void sigstopRefusedIsSaidAtOnce() throws Exception {
         assumeRoot();
-        Syscalls real = Syscalls.system();
-        Syscalls refusing = (Syscalls) java.lang.reflect.Proxy.newProxyInstance(Syscalls.class.getClassLoader(),
-                new Class<?>[] {Syscalls.class}, (proxy, m, args) -> {
-                    if (m.getName().equals("kill") && (int) args[1] == Syscalls.SIGSTOP) return -io.fleetckpt.agent.sys.Errno.EPERM;
-                    try {
-                        return m.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Syscalls refusing = SyscallsProxy.around(Syscalls.system(), (m, args) ->
+                m.getName().equals("kill") && (int) args[1] == Syscalls.SIGSTOP ? -io.fleetckpt.agent.sys.Errno.EPERM : SyscallsProxy.PASS);
         try (Fixture f = Fixture.start("many", "10");
              Capturer c = new Capturer(refusing, new CgroupMounts(null, null))) {
             CaptureResult r = c.capture(request(tempDir("state"), new Selector.Pid(f.pid))

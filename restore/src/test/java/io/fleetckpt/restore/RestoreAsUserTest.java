@@ -2,6 +2,7 @@ package io.fleetckpt.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetckpt.agent.testing.OtherUser;
 import io.fleetckpt.format.ImageWriter;
 import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.restore.testing.CPrograms;
@@ -11,17 +12,13 @@ import io.fleetckpt.restore.testing.RestoreMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Restore runs as the target user: a restore started as an unprivileged user (nobody, via
@@ -29,15 +26,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The kernel checks every open as that user, and the preload still marks close-on-exec again.
  */
 class RestoreAsUserTest {
-    private static final int NOBODY = 65534;
+    private static final int NOBODY = OtherUser.NOBODY;
 
     @TempDir
     Path tmp;
 
     @Test
     void anUnprivilegedUserRestoresWithThePreloadAndTheKernelChecksItsOpens() throws Exception {
-        assumeTrue(Files.exists(Path.of("/usr/bin/setpriv")), "no setpriv to run as another user");
-        assumeTrue("0".equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid").toString()), "needs root to become nobody");
+        OtherUser.assumeAvailable();
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.setAttribute(home, "unix:uid", NOBODY);
@@ -56,9 +52,8 @@ class RestoreAsUserTest {
         Files.setPosixFilePermissions(fdreport, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path report = home.resolve("report");
 
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", ProcessHandle.current().info().command().orElseThrow(), "-cp", readableClassPath(),
-                RestoreMain.class.getName(), image.toString(), fdreport.toString(), report.toString()));
+        List<String> cmd = OtherUser.asNobody(OtherUser.java(tmp.resolve("cp"), RestoreMain.class,
+                image.toString(), fdreport.toString(), report.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
         pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         pb.environment().put("HOME", home.toString());
@@ -87,31 +82,5 @@ class RestoreAsUserTest {
             assertEquals(NOBODY, Files.getAttribute(lib, "unix:uid"));
             assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lib)));
         }
-    }
-
-    /** This JVM's class path copied where the other user can read it (~/.m2 may be root's only). */
-    private String readableClassPath() throws Exception {
-        Path cp = Files.createDirectories(tmp.resolve("cp"));
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path src = Path.of(e);
-            if (!Files.exists(src)) continue;
-            Path dst = cp.resolve(Integer.toString(n++) + (Files.isDirectory(src) ? "" : ".jar"));
-            try (Stream<Path> walk = Files.walk(src)) {
-                for (Path f : walk.toList()) {
-                    Path to = dst.resolve(src.relativize(f).toString());
-                    if (Files.isDirectory(f)) Files.createDirectories(to);
-                    else Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            entries.add(dst.toString());
-        }
-        try (Stream<Path> walk = Files.walk(cp)) {
-            for (Path f : walk.toList()) {
-                Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

@@ -161,6 +161,35 @@ class MalformedImageTest {
         assertEquals("len", e.field());
     }
 
+    /**
+     * One byte over PATH_MAX with every byte of the record present: the length check itself
+     * refuses it (0x7fff above fails on truncation first). PATH_MAX exactly is a valid name.
+     */
+    @Test
+    void fnameLongerThanPathMaxIsALengthErrorNotATruncation() {
+        int maxLen = io.fleetckpt.format.record.FnameRecord.MAX_LEN;
+        assertEquals(4096, maxLen, "PATH_MAX, NUL included");
+        assertEquals(null, read(withFnameOf(maxLen)), "a name of PATH_MAX bytes with its NUL is valid");
+        byte[] over = withFnameOf(maxLen + 1);
+        assertTrue(over.length > FNAME1 + CrHdr.SIZE + maxLen + 1 + 8, "the record and what follows it are all there");
+        expect(over, RecordType.FNAME, "len", FNAME1 + 2);
+        assertTrue(read(over).getMessage().contains("length 4097, must be 1..4096"), read(over).getMessage());
+    }
+
+    /** The golden image with its first FNAME replaced by a name of {@code len} bytes, NUL included. */
+    private static byte[] withFnameOf(int len) {
+        ByteBuffer g = ByteBuffer.wrap(GOLDEN).order(ByteOrder.LITTLE_ENDIAN);
+        int oldLen = g.getShort(FNAME1 + 2);
+        int after = FNAME1 + CrHdr.SIZE + oldLen;
+        byte[] name = new byte[len];
+        Arrays.fill(name, 0, len - 1, (byte) 'a');
+        name[0] = '/';
+        ByteBuffer b = ByteBuffer.allocate(GOLDEN.length - oldLen + len).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(GOLDEN, 0, FNAME1 + CrHdr.SIZE).put(name).put(GOLDEN, after, GOLDEN.length - after);
+        b.putShort(FNAME1 + 2, (short) len);
+        return b.array();
+    }
+
     @Test
     void hostileNames() {
         // "/dev/null\0": put a NUL inside, then drop the terminating NUL
@@ -247,8 +276,4 @@ class MalformedImageTest {
         assertThrows(IllegalArgumentException.class, () -> ImageWriter.toBytes(SampleImages.golden(), FormatOptions.STRICT_V13));
     }
 
-    @Test
-    void headerSizeConstant() {
-        assertEquals(8, CrHdr.SIZE);
-    }
 }

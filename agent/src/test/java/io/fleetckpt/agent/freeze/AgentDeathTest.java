@@ -1,6 +1,7 @@
 package io.fleetckpt.agent.freeze;
 
 import io.fleetckpt.agent.daemon.LocalHostCapturer;
+import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.agent.testing.Fixture;
 import org.junit.jupiter.api.Test;
 
@@ -16,15 +17,27 @@ import static io.fleetckpt.agent.testing.Captures.tempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An agent process stopped while tasks are frozen: SIGTERM thaws on the way out, SIGKILL on the next start. */
+/** An agent process stopped while tasks are frozen: SIGTERM and SIGINT thaw on the way out, SIGKILL on the next start. */
 class AgentDeathTest {
+    private static final int SIGINT = 2;
+    private static final int SIGTERM = 15;
+
+    /**
+     * The stand-in agent, with SIGINT's default disposition restored by env(1): a JVM keeps a
+     * signal ignored if it was at start (as a shell's background job gets it), and this test JVM
+     * may have been started so.
+     */
     private static Process agent(int pid, Path state) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process p = new ProcessBuilder("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), FreezeAndWait.class.getName(),
                 Integer.toString(pid), state.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
         assertEquals("FROZEN", line);
         return p;
+    }
+
+    private static Path v2CgroupOf(int pid) throws Exception {
+        return CgroupMounts.detect().v2CgroupOf(pid);
     }
 
     private static String cgroupOf(int pid) throws Exception {
@@ -33,14 +46,26 @@ class AgentDeathTest {
 
     @Test
     void sigtermThawsOnTheWayOut() throws Exception {
+        thawsOnTheWayOut(SIGTERM, 143);
+    }
+
+    /** Ctrl-C of an agent run in a terminal. */
+    @Test
+    void sigintThawsOnTheWayOut() throws Exception {
+        thawsOnTheWayOut(SIGINT, 130);
+    }
+
+    private static void thawsOnTheWayOut(int signal, int exitCode) throws Exception {
         assumeRoot();
         Path state = tempDir("state");
         try (Fixture f = Fixture.start("many", "10")) {
             String before = cgroupOf(f.pid);
             Process agent = agent(f.pid, state);
             assertTrue(cgroupOf(f.pid).contains("fleetckpt-" + agent.pid()), "moved into the agent's cgroup");
-            agent.destroy(); // SIGTERM
+            assertTrue(Files.readString(v2CgroupOf(f.pid).resolve("cgroup.events")).contains("frozen 1"), "frozen");
+            assertEquals(0, Syscalls.system().kill((int) agent.pid(), signal));
             assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(exitCode, agent.exitValue(), "ended by signal " + signal + ", through the JVM's shutdown");
             assertEquals(before, cgroupOf(f.pid), "back in its own cgroup");
             try (var l = Files.list(state)) {
                 assertEquals(0, l.count(), "nothing left for the next start");

@@ -57,7 +57,12 @@ public final class Fixture implements AutoCloseable {
     }
 
     public static Fixture start(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
+        return startUnder(List.of(), args);
+    }
+
+    /** As {@link #start}, run by {@code wrapper} (e.g. setpriv as another user). */
+    public static Fixture startUnder(List<String> wrapper, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(binary().toString());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -70,6 +71,36 @@ class SchemaEvolutionTest {
                 assertNotNull(sv.byFingerprint(SchemaVersions.fingerprint(sv.release(v).get(t))), v + " " + t);
             }
         }
-        assertEquals(List.copyOf(SchemaVersions.RELEASES), SchemaVersions.RELEASES);
+    }
+
+    /**
+     * Every released copy on the class path is registered (a v<N> directory added without its
+     * line in RELEASES would leave messages of that release undecodable), and each holds all
+     * four schemas.
+     */
+    @Test
+    void everyReleasedDirectoryIsInReleases() throws Exception {
+        // every class path root that holds the resource directory (classes and test-classes both do)
+        List<java.nio.file.Path> dirs = new java.util.ArrayList<>();
+        var roots = SchemaVersions.class.getClassLoader().getResources(SchemaVersions.RESOURCE_ROOT.substring(1));
+        while (roots.hasMoreElements()) {
+            java.net.URL root = roots.nextElement();
+            assertEquals("file", root.getProtocol(), "the schemas' classes are a directory in this build: " + root);
+            dirs.add(java.nio.file.Path.of(root.toURI()));
+        }
+        java.util.Map<String, java.nio.file.Path> released = new java.util.TreeMap<>();
+        for (java.nio.file.Path dir : dirs) {
+            try (var l = java.nio.file.Files.list(dir)) {
+                l.filter(java.nio.file.Files::isDirectory).filter(p -> p.getFileName().toString().matches("v[0-9]+"))
+                        .forEach(p -> released.put(p.getFileName().toString(), p));
+            }
+        }
+        List<String> onDisk = released.keySet().stream()
+                .sorted(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.substring(1)))).toList();
+        assertEquals(onDisk, SchemaVersions.RELEASES, "released directories under " + dirs + ", oldest first");
+        for (String v : onDisk) {
+            for (String f : SchemaVersions.FILES) assertTrue(java.nio.file.Files.isRegularFile(released.get(v).resolve(f)), v + "/" + f);
+            assertEquals(MessageType.values().length, SchemaVersions.get().release(v).size(), v);
+        }
     }
 }
