@@ -7,6 +7,7 @@ import io.fleetckpt.cli.kafka.AgentOutput;
 import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
 import io.fleetckpt.format.FormatOptions;
+import io.fleetckpt.kafka.BrokerWatch;
 import io.fleetckpt.kafka.MissingTopicsException;
 import io.fleetckpt.kafka.TopicSetup;
 import io.fleetckpt.messages.codec.MessageIds;
@@ -78,7 +79,8 @@ public final class AgentCommand implements Callable<Integer> {
 
     private int run(String host, LocalHostCapturer capturer) throws Exception {
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), json);
-        try (MetricsEndpoint metrics = metricsOptions.open("agent").checkKafka(kafka.clientConfig());
+        try (BrokerWatch watch = BrokerWatch.start(kafka.clientConfig());
+             MetricsEndpoint metrics = metricsOptions.open("agent").checkKafka(kafka.clientConfig());
              AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer,
                      FormatOptions.DEFAULT, metrics.metrics())) {
             metrics.checkPolling(agent.daemon()::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();

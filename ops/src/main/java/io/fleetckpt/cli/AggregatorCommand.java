@@ -5,6 +5,7 @@ import io.fleetckpt.aggregator.consume.AggregatorSettings;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
 import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
+import io.fleetckpt.kafka.BrokerWatch;
 import io.fleetckpt.kafka.ChunkBudget;
 import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicLayout;
@@ -73,7 +74,8 @@ final class AggregatorCommand implements Callable<Integer> {
         AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group).withBudget(budget)
                 .withLimits(new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()),
                         ReassemblyLimits.DEFAULT.maxSequence()));
-        try (MetricsEndpoint metrics = metricsOptions.open("aggregator").checkKafka(kafka).checkStore(store)) {
+        try (BrokerWatch watch = BrokerWatch.start(kafka);
+             MetricsEndpoint metrics = metricsOptions.open("aggregator").checkKafka(kafka).checkStore(store)) {
             AggregatorService service = new AggregatorService(s, metrics.metrics());
             metrics.checkPolling(service::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
             Thread hook = new Thread(() -> {
