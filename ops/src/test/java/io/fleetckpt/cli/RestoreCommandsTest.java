@@ -146,6 +146,55 @@ class RestoreCommandsTest {
         }
     }
 
+    /** A device, FIFO or symlink at the image's name in OUTDIR is the user's: refused, not replaced by a regular file. */
+    @Test
+    void pullRefusesToReplaceANonRegularFileAtTheImagesName() throws Exception {
+        StoreFixture.store(tmp.resolve("store"), "ck-5", "web-1", sample());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Path name = out.resolve("ck-5-web-1.img");
+        Path elsewhere = Files.writeString(tmp.resolve("elsewhere"), "mine");
+        Process fifo = new ProcessBuilder("mkfifo", name.toString()).start();
+        assertEquals(0, fifo.waitFor());
+        assertPullRefused(name, "not a regular file", () -> assertTrue(isFifo(name), "still a FIFO"));
+        Files.delete(name);
+        Files.createSymbolicLink(name, elsewhere);
+        assertPullRefused(name, "a symlink", () -> assertTrue(Files.isSymbolicLink(name), "still a link"));
+        assertEquals("mine", Files.readString(elsewhere));
+        Files.delete(name);
+        if ("root".equals(System.getProperty("user.name"))) {
+            Process mk = new ProcessBuilder("mknod", name.toString(), "c", "1", "3").start();
+            assertEquals(0, mk.waitFor());
+            assertPullRefused(name, "not a regular file", () -> assertFalse(Files.isRegularFile(name), "still a device"));
+            Files.delete(name);
+        }
+        // a regular file of that name, an earlier pull's, is replaced
+        Files.writeString(name, "stale");
+        CliRun ok = run("pull", "ck-5", "--store", tmp.resolve("store").toString(), "-o", out.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(100, io.fleetckpt.format.ImageReader.readImage(Files.readAllBytes(name)).tasks().get(0).info().pid());
+    }
+
+    private void assertPullRefused(Path name, String what, Runnable stillThere) {
+        CliRun r = run("pull", "ck-5", "--store", tmp.resolve("store").toString(), "-o", name.getParent().toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("fleetckpt pull: error: " + name + " exists and is " + what
+                + "; not replaced (remove it or pull into another OUTDIR)", r.err().strip());
+        stillThere.run();
+        try (Stream<Path> s = Files.list(name.getParent())) {
+            assertEquals(List.of(name), s.toList(), "no temp file left");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isFifo(Path p) {
+        try {
+            return ((Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000) == 0010000;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void restoreFromStoreAndFromFile() throws Exception {
         Image img = sample();
