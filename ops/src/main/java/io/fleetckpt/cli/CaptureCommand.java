@@ -44,7 +44,8 @@ import java.util.regex.PatternSyntaxException;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every selected process was captured",
-                "1:partial: some process could not be captured (exited, refused, ...); the image holds the others",
+                "1:partial: some process could not be captured (exited, refused, ...); the image holds the others"
+                        + " and is written to IMAGE.partial, never to IMAGE",
                 "2:usage error, nothing captured, or the image could not be written"})
 public final class CaptureCommand implements Callable<Integer> {
     @Spec
@@ -65,7 +66,9 @@ public final class CaptureCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true,
             description = "where the image goes: a file (replaced atomically; a symlink is followed and kept), - for stdout"
-                    + " (the summary then goes to stderr), or an existing device or FIFO (written straight through).")
+                    + " (the summary then goes to stderr), or an existing device or FIFO (written straight through)."
+                    + " A partial image (exit 1) goes to IMAGE.partial instead, leaving IMAGE as it was; stdout, a device"
+                    + " or a FIFO take it themselves, and stderr says it is partial.")
     String output;
 
     @Option(names = "--json", description = "print the written image as JSON (inspect --json's vocabulary) with how the capture went"
@@ -115,9 +118,11 @@ public final class CaptureCommand implements Callable<Integer> {
                     "--json and -o - both want stdout: give -o a file, or drop --json");
         }
         ImageTarget target;
+        ImageTarget partialTarget;
         try {
             // before anything is frozen: finding this after the capture wasted the frozen window
             target = ImageTarget.of(output, stdout);
+            partialTarget = target.forPartial();
         } catch (ImageTarget.UnwritableException e) {
             throw new CommandFailure(e.getMessage() + "; nothing captured");
         }
@@ -141,8 +146,9 @@ public final class CaptureCommand implements Callable<Integer> {
             for (String n : r.notes()) why.add("note: " + n);
             throw new CommandFailure("nothing captured; no image written", why);
         }
-        ImageTarget dest = target;
-        String partial = null;
+        // never a partial image under the name a complete one would have
+        ImageTarget dest = errors.isEmpty() ? target : partialTarget;
+        String partial = errors.isEmpty() ? null : partialLine(mapped, errors, dest);
         if (json) return json(r, mapped, errors, dest, partial, err);
         long bytes = writeTo(dest, out -> write(mapped, out));
         // with -o - stdout is the image's
@@ -183,6 +189,20 @@ public final class CaptureCommand implements Callable<Integer> {
         } finally {
             if (!dest.isFile()) Files.deleteIfExists(file);
         }
+    }
+
+    /** "partial: 1 of 2 selected tasks left out (pid 9: not_found); image written to x.img.partial" */
+    static String partialLine(ImageMapper.Mapped mapped, List<TaskError> errors, ImageTarget dest) {
+        int selected = mapped.image().tasks().size() + errors.size();
+        StringBuilder why = new StringBuilder();
+        for (TaskError e : errors.subList(0, Math.min(3, errors.size()))) {
+            if (why.length() > 0) why.append("; ");
+            why.append(e.selector() != null ? e.selector() : "pid " + e.pid() + (e.fd() >= 0 ? " fd " + e.fd() : ""))
+                    .append(": ").append(e.kind().name().toLowerCase());
+        }
+        if (errors.size() > 3) why.append("; ...");
+        return "partial: " + errors.size() + " of " + selected + " selected task" + (selected == 1 ? "" : "s") + " left out ("
+                + why + "); image written to " + dest.describe();
     }
 
     private List<Selector> selectors() {

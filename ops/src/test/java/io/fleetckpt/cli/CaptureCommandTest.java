@@ -193,23 +193,58 @@ class CaptureCommandTest {
         return ProcessHandle.of(pid).flatMap(h -> h.children().findFirst()).map(ProcessHandle::pid).orElse(0L);
     }
 
+    /** Never a partial image under the name a complete one would have: it goes to NAME.partial, and NAME stays as it was. */
     @Test
-    void partialWhenATaskIsMissing() throws Exception {
+    void aPartialImageGoesToDotPartialAndLeavesTheNameAlone() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture needs root");
         Process p = shell(tmp.resolve("f"));
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         try {
+            String[] sel = {"--pid", Long.toString(p.pid()), "--pid", Long.toString(gone.pid()), "--state-dir", tmp.resolve("state").toString()};
             Path img = tmp.resolve("out.img");
-            Run r = run("capture", "--pid", Long.toString(p.pid()), "--pid", Long.toString(gone.pid()), "-o", img.toString(),
-                    "--state-dir", tmp.resolve("state").toString());
+            Path partial = tmp.resolve("out.img.partial");
+            Run r = run(concat(new String[] {"capture", "-o", img.toString()}, sel));
             assertEquals(1, r.code(), r.out() + r.err());
             assertTrue(r.out().startsWith("partial: 1 tasks"), r.out());
             assertTrue(r.out().contains("not captured: pid " + gone.pid() + ": not_found"), r.out());
-            assertEquals(1, ImageReader.readImage(Files.readAllBytes(img)).tasks().size());
+            assertTrue(r.out().contains("\npartial: 1 of 2 selected tasks left out (pid " + gone.pid() + ": not_found); image written to "
+                    + partial + "\n"), r.out());
+            assertFalse(Files.exists(img), "the complete image's name is not created");
+            assertEquals(1, ImageReader.readImage(Files.readAllBytes(partial)).tasks().size());
+
+            // an earlier complete image under the name is not replaced; --json names the file written
+            Files.writeString(img, "an earlier complete image");
+            Run j = run(concat(new String[] {"capture", "-o", img.toString(), "--json"}, sel));
+            assertEquals(1, j.code(), j.err());
+            JsonNode n = new ObjectMapper().readTree(j.out());
+            assertTrue(n.get("partial").asBoolean());
+            assertEquals(partial.toString(), n.get("file").asText());
+            assertEquals("an earlier complete image", Files.readString(img));
+            assertTrue(j.err().contains("fleetckpt capture: warning: partial: 1 of 2 selected tasks left out"), j.err());
+
+            // stdout and devices take the partial image themselves, and stderr says it is partial
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            Run d = run(bytes, concat(new String[] {"capture", "-o", "-"}, sel));
+            assertEquals(1, d.code(), d.err());
+            assertTrue(d.err().contains("partial: 1 of 2 selected tasks left out (pid " + gone.pid() + ": not_found); image written to stdout"),
+                    d.err());
+            assertEquals(1, ImageReader.readImage(bytes.toByteArray()).tasks().size());
+            Path nul = tmp.resolve("null");
+            mknod(nul, 1, 3);
+            Run v = run(concat(new String[] {"capture", "-o", nul.toString()}, sel));
+            assertEquals(1, v.code(), v.err());
+            assertTrue(v.err().startsWith("fleetckpt capture: warning: partial: 1 of 2 selected tasks left out"), v.err());
+            assertFalse(Files.exists(tmp.resolve("null.partial")));
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test
