@@ -10,6 +10,7 @@ import io.fleetckpt.agent.capture.TaskError;
 import io.fleetckpt.agent.select.Selector;
 import io.fleetckpt.agent.sys.Syscalls;
 import io.fleetckpt.cli.capture.CaptureJson;
+import io.fleetckpt.cli.capture.ImageTarget;
 import io.fleetckpt.cli.inspect.ImageJsonSink;
 import io.fleetckpt.cli.inspect.ImageWalker;
 import io.fleetckpt.cli.kafka.PidConverter;
@@ -21,13 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,8 @@ import java.util.regex.PatternSyntaxException;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every selected process was captured",
-                "1:partial: some process could not be captured (exited, refused, ...); the image holds the others",
+                "1:partial: some process could not be captured (exited, refused, ...); the image holds the others"
+                        + " and is written to IMAGE.partial, never to IMAGE",
                 "2:usage error, nothing captured, or the image could not be written"})
 public final class CaptureCommand implements Callable<Integer> {
     @Spec
@@ -64,12 +64,19 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--comm", paramLabel = "REGEX", description = "processes whose comm contains a match")
     List<String> comms = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true, description = "the image file to write")
-    Path output;
+    @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true,
+            description = "where the image goes: a file (replaced atomically; a symlink is followed and kept), - for stdout"
+                    + " (the summary then goes to stderr), or an existing device or FIFO (written straight through)."
+                    + " A partial image (exit 1) goes to IMAGE.partial instead, leaving IMAGE as it was; stdout, a device"
+                    + " or a FIFO take it themselves, and stderr says it is partial.")
+    String output;
 
     @Option(names = "--json", description = "print the written image as JSON (inspect --json's vocabulary) with how the capture went"
-            + " and what it learnt per fd beyond the image, instead of the summary")
+            + " and what it learnt per fd beyond the image, instead of the summary (not with -o -)")
     boolean json;
+
+    /** Where {@code -o -} writes; null: fd 1. Tests set it, since picocli's out is a text writer. */
+    OutputStream stdout;
 
     @Option(names = "--no-freeze", description = "do not freeze: scan until two scans agree; marked \"not frozen\"")
     boolean noFreeze;
@@ -106,10 +113,18 @@ public final class CaptureCommand implements Callable<Integer> {
         if (maxFrozen.isNegative() || maxFrozen.isZero()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-frozen must be positive");
         }
-        String unwritable = unwritableOutput(output);
-        if (unwritable != null) {
+        if (json && output.equals("-")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--json and -o - both want stdout: give -o a file, or drop --json");
+        }
+        ImageTarget target;
+        ImageTarget partialTarget;
+        try {
             // before anything is frozen: finding this after the capture wasted the frozen window
-            throw new CommandFailure("-o " + output + ": " + unwritable + "; nothing captured");
+            target = ImageTarget.of(output, stdout);
+            partialTarget = target.forPartial();
+        } catch (ImageTarget.UnwritableException e) {
+            throw new CommandFailure(e.getMessage() + "; nothing captured");
         }
         CaptureListener progress = System.console() != null && !json
                 ? (phase, p) -> err.println("fleetckpt capture: " + phase.name().toLowerCase() + " (" + p.size() + " tasks)")
@@ -131,22 +146,63 @@ public final class CaptureCommand implements Callable<Integer> {
             for (String n : r.notes()) why.add("note: " + n);
             throw new CommandFailure("nothing captured; no image written", why);
         }
-        long bytes = write(mapped, output);
-        if (json) {
-            // The image just written, read back through inspect's writer: both commands describe
-            // an image in the same words, and this one says exactly what the file holds.
+        // never a partial image under the name a complete one would have
+        ImageTarget dest = errors.isEmpty() ? target : partialTarget;
+        String partial = errors.isEmpty() ? null : partialLine(mapped, errors, dest);
+        if (json) return json(r, mapped, errors, dest, partial, err);
+        long bytes = writeTo(dest, out -> write(mapped, out));
+        // with -o - stdout is the image's
+        PrintWriter text = dest.path() == null ? err : spec.commandLine().getOut();
+        summary(r, mapped, errors, bytes, dest, partial, text);
+        text.flush();
+        if (partial != null && !dest.isFile() && text != err) err.println("fleetckpt capture: warning: " + partial);
+        return errors.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * The image just written, read back through inspect's writer: both commands describe an image
+     * in the same words, and this one says exactly what the file holds. A device or FIFO cannot be
+     * read back, so the image is written to a temp file first and copied to it from there.
+     */
+    private int json(CaptureResult r, ImageMapper.Mapped mapped, List<TaskError> errors, ImageTarget dest, String partial,
+                     PrintWriter err) throws IOException {
+        Path file = dest.isFile() ? dest.path() : Files.createTempFile("fleetckpt-capture-", ".img");
+        try {
+            if (dest.isFile()) {
+                writeTo(dest, out -> write(mapped, out));
+            } else {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                    write(mapped, out);
+                }
+                writeTo(dest, out -> Files.copy(file, out));
+            }
             PrintWriter out = spec.commandLine().getOut();
-            ImageFormatException bad = new ImageWalker(output, FormatOptions.DEFAULT.withStrictV13(strictV13))
+            ImageFormatException bad = new ImageWalker(file, dest.name(), FormatOptions.DEFAULT.withStrictV13(strictV13))
                     .walk(new ImageJsonSink(out, new CaptureJson(r, errors, mapped.excluded())));
             out.flush();
+            if (partial != null) err.println("fleetckpt capture: warning: " + partial);
             if (bad != null) {
                 err.println("fleetckpt capture: the image just written does not read back: " + bad.getMessage());
                 return 2;
             }
-        } else {
-            summary(r, mapped, errors, bytes, spec.commandLine().getOut());
+            return errors.isEmpty() ? 0 : 1;
+        } finally {
+            if (!dest.isFile()) Files.deleteIfExists(file);
         }
-        return errors.isEmpty() ? 0 : 1;
+    }
+
+    /** "partial: 1 of 2 selected tasks left out (pid 9: not_found); image written to x.img.partial" */
+    static String partialLine(ImageMapper.Mapped mapped, List<TaskError> errors, ImageTarget dest) {
+        int selected = mapped.image().tasks().size() + errors.size();
+        StringBuilder why = new StringBuilder();
+        for (TaskError e : errors.subList(0, Math.min(3, errors.size()))) {
+            if (why.length() > 0) why.append("; ");
+            why.append(e.selector() != null ? e.selector() : "pid " + e.pid() + (e.fd() >= 0 ? " fd " + e.fd() : ""))
+                    .append(": ").append(e.kind().name().toLowerCase());
+        }
+        if (errors.size() > 3) why.append("; ...");
+        return "partial: " + errors.size() + " of " + selected + " selected task" + (selected == 1 ? "" : "s") + " left out ("
+                + why + "); image written to " + dest.describe();
     }
 
     private List<Selector> selectors() {
@@ -164,41 +220,27 @@ public final class CaptureCommand implements Callable<Integer> {
         return s;
     }
 
-    /** Why the image could not be written at {@code output}, or null when it can be tried. */
-    static String unwritableOutput(Path output) {
-        Path abs = output.toAbsolutePath();
-        if (Files.isDirectory(abs)) return "is a directory";
-        Path dir = abs.getParent();
-        if (dir == null || !Files.isDirectory(dir)) return "no such directory " + dir;
-        if (!Files.isWritable(dir)) return "directory " + dir + " is not writable";
-        return null;
-    }
-
-    /**
-     * Into a uniquely named hidden temp file next to the target first, then renamed: a reader
-     * never sees half an image, two captures to one directory never share a temp file, and the
-     * temp file is removed whatever fails, the rename included.
-     */
-    private static long write(ImageMapper.Mapped mapped, Path output) throws IOException {
-        Path abs = output.toAbsolutePath();
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+    /** One line naming the target when the write fails (/dev/full: "No space left on device" alone says not where). */
+    private static long writeTo(ImageTarget dest, ImageTarget.Body body) {
         try {
-            long bytes;
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 ImageWriter w = new ImageWriter(out, FormatOptions.DEFAULT)) {
-                w.writeHeader(mapped.image().header(), mapped.image().tasks().stream().map(t -> t.info()).toList());
-                for (var t : mapped.image().tasks()) w.writeTask(t, mapped.image().openFiles()::get);
-                w.finish();
-                bytes = w.bytesWritten();
-            }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return bytes;
-        } finally {
-            Files.deleteIfExists(tmp);
+            return dest.write(body);
+        } catch (IOException e) {
+            throw new CommandFailure("-o " + dest.name() + ": the image could not be written: " + ErrorHandler.message(e)
+                    + (dest.isFile() ? " (nothing replaced)" : ""));
         }
     }
 
-    private static void summary(CaptureResult r, ImageMapper.Mapped mapped, List<TaskError> errors, long bytes, PrintWriter out) {
+    /** The image's bytes, into {@code out}; returns how many. */
+    private static long write(ImageMapper.Mapped mapped, OutputStream out) throws IOException {
+        ImageWriter w = new ImageWriter(out, FormatOptions.DEFAULT);
+        w.writeHeader(mapped.image().header(), mapped.image().tasks().stream().map(t -> t.info()).toList());
+        for (var t : mapped.image().tasks()) w.writeTask(t, mapped.image().openFiles()::get);
+        w.finish();
+        return w.bytesWritten();
+    }
+
+    private static void summary(CaptureResult r, ImageMapper.Mapped mapped, List<TaskError> errors, long bytes, ImageTarget dest,
+                                String partial, PrintWriter out) {
         CaptureTimings t = r.timings();
         out.printf("%s: %d tasks, %d fds, %d open files%n", errors.isEmpty() ? "captured" : "partial",
                 mapped.image().tasks().size(), mapped.image().fdCount(), mapped.image().openFiles().size());
@@ -212,8 +254,9 @@ public final class CaptureCommand implements Callable<Integer> {
         }
         if (!r.alreadyFrozen().isEmpty()) out.println("left frozen as found: " + r.alreadyFrozen());
         out.printf("time %.2f ms, %d kcmp calls, %d threads%n", CaptureTimings.ms(t.total()), t.kcmpCalls(), r.threads());
-        out.printf("image %s (%d bytes)%n", "written", bytes);
+        out.printf("image written to %s (%d bytes)%n", dest.describe(), bytes);
         for (String n : r.notes()) out.println("note: " + n);
         for (TaskError e : errors) out.println("not captured: " + e);
+        if (partial != null) out.println(partial);
     }
 }

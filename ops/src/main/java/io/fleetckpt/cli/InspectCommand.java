@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import java.util.concurrent.Callable;
                 "Show an fd-table image: header, process tree, and per task the fd table (fd, close-on-exec,"
                         + " type, decoded flags and mode, position, path; objrefs shared by several fds marked *),"
                         + " then a validation verdict with the offset of the first error. Everything read before"
-                        + " an error is shown."},
+                        + " an error is shown.",
+                "IMAGE may be - for stdin, or a pipe or FIFO (inspect <(zcat x.img.gz)): a stream is read once, kept in a"
+                        + " temp file as it is validated, and its size is what was read (up to the first error); ./- names a file called -."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the image is valid",
@@ -34,8 +37,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "image file")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "image file, - for stdin, or a pipe or FIFO")
     Path image;
+
+    /** What {@code inspect -} reads; tests set it. */
+    InputStream stdin = System.in;
 
     @Option(names = "--json", description = "one JSON document instead of text (for scripts)")
     boolean json;
@@ -45,14 +51,28 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(image)) {
-            String why = Files.isDirectory(image) ? "is a directory" : Files.exists(image) ? "not a regular file" : "no such file";
-            throw new CommandFailure(image + ": " + why);
-        }
         FormatOptions options = FormatOptions.DEFAULT.withStrictV13(strictV13);
         PrintWriter text = spec.commandLine().getOut();
         InspectSink sink = json ? new ImageJsonSink(text) : new TextInspectSink(text);
-        boolean valid = new ImageWalker(image, options).walk(sink) == null;
+        boolean valid;
+        if (image.toString().equals("-")) {
+            valid = ImageWalker.ofStream(stdin, "-", options).walk(sink) == null;
+        } else if (Files.isRegularFile(image)) {
+            valid = new ImageWalker(image, options).walk(sink) == null;
+        } else {
+            if (Files.isDirectory(image)) throw new CommandFailure(image + ": is a directory");
+            if (!Files.exists(image)) throw new CommandFailure(image + ": no such file");
+            // a pipe (bash's <(...) is /dev/fd/N), a FIFO, a character device: read as a stream
+            InputStream in;
+            try {
+                in = Files.newInputStream(image);
+            } catch (java.nio.file.FileSystemException e) {
+                throw new CommandFailure(image + ": cannot be read: " + ErrorHandler.reason(e));
+            }
+            try (in) {
+                valid = ImageWalker.ofStream(in, image.toString(), options).walk(sink) == null;
+            }
+        }
         text.flush();
         return valid ? 0 : 1;
     }

@@ -123,6 +123,10 @@ final class RestoreCommand implements Callable<Integer> {
             if (!imageArgs.isEmpty()) throw new CommandLine.ParameterException(cl, "give an IMAGE file or --store, not both");
             FileSystemImageStore s = ExistingStore.open(store);
             StoredImageRef ref = StoredImageRef.find(s, checkpointId, host).get(0);
+            if (ref.image().partialReason() != null) {
+                cl.getErr().println("fleetckpt restore: warning: checkpoint " + checkpointId + " host " + host
+                        + " is a PARTIAL image: " + ref.image().partialReason());
+            }
             image = new ImagePuller(s).load(ref);
         } else {
             if (imageArgs.size() != 1) {

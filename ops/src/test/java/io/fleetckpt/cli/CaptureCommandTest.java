@@ -193,23 +193,58 @@ class CaptureCommandTest {
         return ProcessHandle.of(pid).flatMap(h -> h.children().findFirst()).map(ProcessHandle::pid).orElse(0L);
     }
 
+    /** Never a partial image under the name a complete one would have: it goes to NAME.partial, and NAME stays as it was. */
     @Test
-    void partialWhenATaskIsMissing() throws Exception {
+    void aPartialImageGoesToDotPartialAndLeavesTheNameAlone() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture needs root");
         Process p = shell(tmp.resolve("f"));
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         try {
+            String[] sel = {"--pid", Long.toString(p.pid()), "--pid", Long.toString(gone.pid()), "--state-dir", tmp.resolve("state").toString()};
             Path img = tmp.resolve("out.img");
-            Run r = run("capture", "--pid", Long.toString(p.pid()), "--pid", Long.toString(gone.pid()), "-o", img.toString(),
-                    "--state-dir", tmp.resolve("state").toString());
+            Path partial = tmp.resolve("out.img.partial");
+            Run r = run(concat(new String[] {"capture", "-o", img.toString()}, sel));
             assertEquals(1, r.code(), r.out() + r.err());
             assertTrue(r.out().startsWith("partial: 1 tasks"), r.out());
             assertTrue(r.out().contains("not captured: pid " + gone.pid() + ": not_found"), r.out());
-            assertEquals(1, ImageReader.readImage(Files.readAllBytes(img)).tasks().size());
+            assertTrue(r.out().contains("\npartial: 1 of 2 selected tasks left out (pid " + gone.pid() + ": not_found); image written to "
+                    + partial + "\n"), r.out());
+            assertFalse(Files.exists(img), "the complete image's name is not created");
+            assertEquals(1, ImageReader.readImage(Files.readAllBytes(partial)).tasks().size());
+
+            // an earlier complete image under the name is not replaced; --json names the file written
+            Files.writeString(img, "an earlier complete image");
+            Run j = run(concat(new String[] {"capture", "-o", img.toString(), "--json"}, sel));
+            assertEquals(1, j.code(), j.err());
+            JsonNode n = new ObjectMapper().readTree(j.out());
+            assertTrue(n.get("partial").asBoolean());
+            assertEquals(partial.toString(), n.get("file").asText());
+            assertEquals("an earlier complete image", Files.readString(img));
+            assertTrue(j.err().contains("fleetckpt capture: warning: partial: 1 of 2 selected tasks left out"), j.err());
+
+            // stdout and devices take the partial image themselves, and stderr says it is partial
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            Run d = run(bytes, concat(new String[] {"capture", "-o", "-"}, sel));
+            assertEquals(1, d.code(), d.err());
+            assertTrue(d.err().contains("partial: 1 of 2 selected tasks left out (pid " + gone.pid() + ": not_found); image written to stdout"),
+                    d.err());
+            assertEquals(1, ImageReader.readImage(bytes.toByteArray()).tasks().size());
+            Path nul = tmp.resolve("null");
+            mknod(nul, 1, 3);
+            Run v = run(concat(new String[] {"capture", "-o", nul.toString()}, sel));
+            assertEquals(1, v.code(), v.err());
+            assertTrue(v.err().startsWith("fleetckpt capture: warning: partial: 1 of 2 selected tasks left out"), v.err());
+            assertFalse(Files.exists(tmp.resolve("null.partial")));
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test
@@ -290,5 +325,144 @@ class CaptureCommandTest {
         Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", img.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("no such directory " + tmp.resolve("nope")), r.err());
+    }
+
+    /** As {@link #run}, with what {@code -o -} writes collected in {@code stdout}. */
+    private static Run run(java.io.OutputStream stdout, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        ((CaptureCommand) cl.getSubcommands().get("capture").getCommand()).stdout = stdout;
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private void mknod(Path node, int major, int minor) throws Exception {
+        Process p = new ProcessBuilder("mknod", node.toString(), "c", Integer.toString(major), Integer.toString(minor))
+                .redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
+    }
+
+    private static int fileType(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000;
+    }
+
+    private List<Path> entries() throws Exception {
+        try (var s = Files.list(tmp)) {
+            return s.sorted().toList();
+        }
+    }
+
+    /** A device node of the user's (mknod'ed here, never /dev's) is written through, not replaced by a regular file. */
+    @Test
+    void aDeviceNodeIsWrittenThroughAndStaysADevice() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture and mknod need root");
+        Process p = shell(tmp.resolve("f"));
+        try {
+            Path nul = tmp.resolve("null");
+            Path full = tmp.resolve("full");
+            mknod(nul, 1, 3);
+            mknod(full, 1, 7);
+            List<Path> before = entries();
+            Run ok = run("capture", "--pid", Long.toString(p.pid()), "-o", nul.toString(), "--state-dir", tmp.resolve("state").toString());
+            assertEquals(0, ok.code(), ok.err());
+            assertTrue(ok.out().contains("image written to " + nul + " ("), ok.out());
+            assertEquals(0020000, fileType(nul), "still a character device");
+
+            Run no = run("capture", "--pid", Long.toString(p.pid()), "-o", full.toString(), "--state-dir", tmp.resolve("state").toString());
+            assertEquals(2, no.code(), no.out() + no.err());
+            assertEquals("fleetckpt capture: error: -o " + full + ": the image could not be written: No space left on device",
+                    no.err().strip());
+            assertFalse(no.out().contains("image written"), no.out());
+            assertEquals(0020000, fileType(full), "still a character device");
+            List<Path> after = new java.util.ArrayList<>(entries());
+            after.remove(tmp.resolve("state"));
+            assertEquals(before, after, "no temp file left, nothing created");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** A FIFO streams the image to whoever reads it. */
+    @Test
+    void aFifoStreamsTheImage() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture needs root");
+        Process p = shell(tmp.resolve("f"));
+        Path fifo = tmp.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mk.waitFor());
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
+            Run r = run("capture", "--pid", Long.toString(p.pid()), "-o", fifo.toString(), "--state-dir", tmp.resolve("state").toString());
+            assertEquals(0, r.code(), r.err());
+            Image back = ImageReader.readImage(read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(p.pid(), back.tasks().get(0).info().pid());
+            assertEquals(0010000, fileType(fifo), "still a FIFO");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** -o LINK writes the file the link names; the link stays a link. */
+    @Test
+    void aSymlinkIsFollowedAndKept() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture needs root");
+        Process p = shell(tmp.resolve("f"));
+        try {
+            Path real = Files.writeString(Files.createDirectory(tmp.resolve("images")).resolve("real.img"), "old");
+            Path link = Files.createSymbolicLink(tmp.resolve("link.img"), Path.of("images/real.img"));
+            Run r = run("capture", "--pid", Long.toString(p.pid()), "-o", link.toString(), "--state-dir", tmp.resolve("state").toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.isSymbolicLink(link), "the link stays");
+            assertEquals(Path.of("images/real.img"), Files.readSymbolicLink(link));
+            assertEquals(p.pid(), ImageReader.readImage(Files.readAllBytes(real)).tasks().get(0).info().pid());
+            assertTrue(r.out().contains("image written to " + link + " (-> " + real + ") ("), r.out());
+            try (var s = Files.list(real.getParent())) {
+                assertEquals(List.of(real), s.toList(), "no temp file left beside the target");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** -o - puts the image on stdout and the summary on stderr; --json cannot share stdout with it. */
+    @Test
+    void dashWritesTheImageToStdoutAndTheSummaryToStderr() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capture needs root");
+        Process p = shell(tmp.resolve("f"));
+        try {
+            java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream();
+            Run r = run(image, "capture", "--pid", Long.toString(p.pid()), "-o", "-", "--state-dir", tmp.resolve("state").toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals("", r.out(), "stdout is the image's alone");
+            assertTrue(r.err().contains("image written to stdout (" + image.size() + " bytes)"), r.err());
+            assertEquals(p.pid(), ImageReader.readImage(image.toByteArray()).tasks().get(0).info().pid());
+            assertFalse(Files.exists(tmp.resolve("-")));
+
+            Run j = run(new java.io.ByteArrayOutputStream(), "capture", "--pid", Long.toString(p.pid()), "-o", "-", "--json");
+            assertEquals(2, j.code());
+            assertTrue(j.err().startsWith("fleetckpt capture: error: --json and -o - both want stdout"), j.err());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSocketIsRefusedBeforeCapturing() throws Exception {
+        Path sock = tmp.resolve("sock");
+        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.bind(java.net.UnixDomainSocketAddress.of(sock));
+            Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", sock.toString());
+            assertEquals(2, r.code(), r.err());
+            assertEquals("fleetckpt capture: error: -o " + sock + ": is a socket; nothing captured", r.err().strip());
+        }
     }
 }

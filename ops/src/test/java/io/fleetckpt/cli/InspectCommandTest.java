@@ -120,6 +120,87 @@ class InspectCommandTest {
         assertEquals(2, run("inspect").exit());
     }
 
+    /** As {@link #run}, with {@code stdin} as what {@code inspect -} reads. */
+    static Run runWithStdin(byte[] stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        ((InspectCommand) cl.getSubcommands().get("inspect").getCommand()).stdin = new java.io.ByteArrayInputStream(stdin);
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** The report of a file, with the name it gives the image replaced: what a stream of its bytes must show. */
+    private static String renamed(String report, Path file, String name) {
+        return report.replace("image " + file + " (", "image " + name + " (").replace("\"file\" : \"" + file + "\"", "\"file\" : \"" + name + "\"");
+    }
+
+    /** inspect - reads stdin: the same report as for the file (sharers marked, which takes two passes), valid or not. */
+    @Test
+    void dashReadsStdinAndReportsAsForTheFile() throws Exception {
+        Path g = golden();
+        byte[] bytes = Files.readAllBytes(g);
+        for (String[] opts : new String[][] {{}, {"--json"}}) {
+            Run file = run(concat(opts, g.toString()));
+            Run stream = runWithStdin(bytes, concat(opts, "-"));
+            assertEquals(0, stream.exit(), stream.err());
+            assertEquals(renamed(file.out(), g, "-"), stream.out());
+            assertTrue(stream.out().contains(opts.length == 0 ? "2*" : "\"shared\" : true"),
+                    "a shared objref is marked from a stream too: " + stream.out());
+        }
+        Path trunc = Files.write(dir.resolve("trunc.img"), Arrays.copyOf(bytes, 1000));
+        Run file = run("inspect", trunc.toString());
+        Run stream = runWithStdin(Arrays.copyOf(bytes, 1000), "inspect", "-");
+        assertEquals(1, stream.exit());
+        assertEquals(renamed(file.out(), trunc, "-"), stream.out());
+        assertTrue(stream.out().contains("verdict: INVALID: offset 994: "), stream.out());
+    }
+
+    private static String[] concat(String[] opts, String image) {
+        String[] a = Arrays.copyOf(new String[] {"inspect"}, opts.length + 2);
+        System.arraycopy(opts, 0, a, 1, opts.length);
+        a[a.length - 1] = image;
+        return a;
+    }
+
+    /** A FIFO (and so bash's {@code <(...)}, a pipe at /dev/fd/N) is read as a stream, not refused as "not a regular file". */
+    @Test
+    void aFifoIsReadAsAStream() throws Exception {
+        Path g = golden();
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                Files.write(fifo, Files.readAllBytes(g));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Run r = run("inspect", fifo.toString());
+        if (!writer.isDone()) {
+            try (var unblock = Files.newInputStream(fifo)) { // inspect never opened it: let the writer end
+                unblock.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        }
+        assertEquals(0, r.exit(), r.err());
+        writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(renamed(run("inspect", g.toString()).out(), g, fifo.toString()), r.out());
+    }
+
+    /** Through a real shell: {@code inspect <(cat IMAGE)}, the case a user met. */
+    @Test
+    void processSubstitutionWorks() throws Exception {
+        Path g = golden();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("bash", "-c", "exec \"$0\" -cp \"$1\" " + Main.class.getName() + " inspect <(cat \"$2\")",
+                java, System.getProperty("java.class.path"), g.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.matches("(?s)image /dev/fd/\\d+ \\(" + String.format("%,d", Files.size(g)) + " bytes\\).*verdict: VALID.*"), out);
+    }
+
     @Test
     void benchCodecEndsWithJson() throws Exception {
         Run r = run("bench", "codec", "--tasks", "12", "--fds", "20", "--warmup", "0", "--iterations", "1");

@@ -146,6 +146,117 @@ class RestoreCommandsTest {
         }
     }
 
+    /** A store whose checkpoint ck-p is PARTIAL: host vm's image left a task out, host db's is complete, host web-9 failed. */
+    private FileSystemImageStore partialStore() throws Exception {
+        FileSystemImageStore store = new FileSystemImageStore(tmp.resolve("store"));
+        Image image = sample();
+        io.fleetckpt.store.StoredBlob blob = store.putBlob(ImageWriter.toBytes(image));
+        java.util.function.Function<String, io.fleetckpt.store.ImageEntry> entry = reason -> new io.fleetckpt.store.ImageEntry(
+                blob.sha256(), blob.sizeBytes(), blob.path(), 1, image.fdCount(), image.openFiles().size(), 1_796_325_901_000L, true,
+                800, "run-1", reason);
+        List<io.fleetckpt.store.HostEntry> hosts = List.of(
+                io.fleetckpt.store.HostEntry.stored("vm", entry.apply(PARTIAL_REASON)),
+                io.fleetckpt.store.HostEntry.stored("db", entry.apply(null)),
+                io.fleetckpt.store.HostEntry.failed("web-9", "deadline passed: no END"));
+        store.writeManifest(io.fleetckpt.store.CheckpointManifest.inProgress("ck-p", 1_796_325_900_000L, 1_796_325_960_000L, hosts)
+                .withStatus(io.fleetckpt.store.CheckpointStatus.PARTIAL, 1_796_325_903_000L));
+        return store;
+    }
+
+    private static final String PARTIAL_REASON = "1 selected task(s) left out: pid 999999: not_found: no such process";
+
+    /** pull says which images are PARTIAL and why, and that the checkpoint is; exit 0 unless --fail-on-partial. */
+    @Test
+    void pullShowsPartialImagesAndTheCheckpointsStatus() throws Exception {
+        partialStore();
+        String storeDir = tmp.resolve("store").toString();
+        Path out = tmp.resolve("out");
+        CliRun r = run("pull", "ck-p", "--store", storeDir, "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        long size = Files.size(out.resolve("ck-p-vm.img"));
+        assertTrue(r.out().contains(String.format("pulled vm -> %s (%,d bytes, sha256 verified; PARTIAL: %s)%n",
+                out.resolve("ck-p-vm.img"), size, PARTIAL_REASON)), r.out());
+        assertTrue(r.out().contains(String.format("pulled db -> %s (%,d bytes, sha256 verified)%n", out.resolve("ck-p-db.img"), size)),
+                r.out());
+        assertEquals("fleetckpt pull: checkpoint ck-p is PARTIAL: vm PARTIAL (" + PARTIAL_REASON
+                + "); web-9 FAILED (deadline passed: no END)", r.err().strip());
+
+        CliRun j = run("pull", "ck-p", "--store", storeDir, "-o", out.toString(), "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode n = new ObjectMapper().readTree(j.out());
+        assertEquals("PARTIAL", n.get("status").asText());
+        JsonNode db = n.get("images").get(0), vm = n.get("images").get(1);
+        assertEquals("vm", vm.get("host").asText());
+        assertEquals("PARTIAL", vm.get("status").asText());
+        assertEquals(PARTIAL_REASON, vm.get("partialReason").asText());
+        assertEquals("STORED", db.get("status").asText());
+        assertNull(db.get("partialReason"));
+
+        CliRun strict = run("pull", "ck-p", "--host", "db", "--store", storeDir, "-o", out.toString(), "--fail-on-partial");
+        assertEquals(1, strict.code(), "db's image is complete, the checkpoint is not: " + strict.err());
+    }
+
+    /** restore --store of a PARTIAL image warns once, naming the reason. */
+    @Test
+    void restoreFromStoreWarnsOfAPartialImage() throws Exception {
+        partialStore();
+        String storeDir = tmp.resolve("store").toString();
+        CliRun vm = run("restore", "--store", storeDir, "--checkpoint", "ck-p", "--host", "vm", "--pid", "100", "--dry-run");
+        assertEquals(0, vm.code(), vm.err());
+        assertEquals("fleetckpt restore: warning: checkpoint ck-p host vm is a PARTIAL image: " + PARTIAL_REASON, vm.err().strip());
+        CliRun db = run("restore", "--store", storeDir, "--checkpoint", "ck-p", "--host", "db", "--pid", "100", "--dry-run");
+        assertEquals("", db.err().strip());
+    }
+
+    /** A device, FIFO or symlink at the image's name in OUTDIR is the user's: refused, not replaced by a regular file. */
+    @Test
+    void pullRefusesToReplaceANonRegularFileAtTheImagesName() throws Exception {
+        StoreFixture.store(tmp.resolve("store"), "ck-5", "web-1", sample());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Path name = out.resolve("ck-5-web-1.img");
+        Path elsewhere = Files.writeString(tmp.resolve("elsewhere"), "mine");
+        Process fifo = new ProcessBuilder("mkfifo", name.toString()).start();
+        assertEquals(0, fifo.waitFor());
+        assertPullRefused(name, "not a regular file", () -> assertTrue(isFifo(name), "still a FIFO"));
+        Files.delete(name);
+        Files.createSymbolicLink(name, elsewhere);
+        assertPullRefused(name, "a symlink", () -> assertTrue(Files.isSymbolicLink(name), "still a link"));
+        assertEquals("mine", Files.readString(elsewhere));
+        Files.delete(name);
+        if ("root".equals(System.getProperty("user.name"))) {
+            Process mk = new ProcessBuilder("mknod", name.toString(), "c", "1", "3").start();
+            assertEquals(0, mk.waitFor());
+            assertPullRefused(name, "not a regular file", () -> assertFalse(Files.isRegularFile(name), "still a device"));
+            Files.delete(name);
+        }
+        // a regular file of that name, an earlier pull's, is replaced
+        Files.writeString(name, "stale");
+        CliRun ok = run("pull", "ck-5", "--store", tmp.resolve("store").toString(), "-o", out.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(100, io.fleetckpt.format.ImageReader.readImage(Files.readAllBytes(name)).tasks().get(0).info().pid());
+    }
+
+    private void assertPullRefused(Path name, String what, Runnable stillThere) {
+        CliRun r = run("pull", "ck-5", "--store", tmp.resolve("store").toString(), "-o", name.getParent().toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertEquals("fleetckpt pull: error: " + name + " exists and is " + what
+                + "; not replaced (remove it or pull into another OUTDIR)", r.err().lines().findFirst().orElse(""));
+        stillThere.run();
+        try (Stream<Path> s = Files.list(name.getParent())) {
+            assertEquals(List.of(name), s.toList(), "no temp file left");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isFifo(Path p) {
+        try {
+            return ((Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS) & 0170000) == 0010000;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void restoreFromStoreAndFromFile() throws Exception {
         Image img = sample();

@@ -9,6 +9,7 @@ import io.fleetckpt.format.model.OpenFile;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,17 +30,48 @@ public final class ImageWalker {
     }
 
     private final Path file;
+    private final String name;
+    private final InputStream stream;
     private final FormatOptions options;
 
     public ImageWalker(Path file, FormatOptions options) {
+        this(file, file.toString(), options);
+    }
+
+    /** @param name what the report calls the file */
+    public ImageWalker(Path file, String name, FormatOptions options) {
+        this(file, name, null, options);
+    }
+
+    private ImageWalker(Path file, String name, InputStream stream, FormatOptions options) {
         this.file = file;
+        this.name = name;
+        this.stream = stream;
         this.options = options;
+    }
+
+    /** An image read once from {@code in} (not closed here), named {@code name} in the report. */
+    public static ImageWalker ofStream(InputStream in, String name, FormatOptions options) {
+        return new ImageWalker(null, name, in, options);
     }
 
     /** Returns null for a valid image, else the first format error (already reported to the sink). */
     public ImageFormatException walk(InspectSink sink) throws IOException {
-        int[] refs = countReferences();
-        sink.start(file.toString(), Files.size(file));
+        if (stream == null) return walk(file, countReferences(Files.newInputStream(file)), sink);
+        Path kept = Files.createTempFile("fleetckpt-inspect-", ".img");
+        try {
+            int[] refs;
+            try (OutputStream copy = Files.newOutputStream(kept)) {
+                refs = countReferences(new TeeInputStream(stream, copy));
+            }
+            return walk(kept, refs, sink);
+        } finally {
+            Files.deleteIfExists(kept);
+        }
+    }
+
+    private ImageFormatException walk(Path file, int[] refs, InspectSink sink) throws IOException {
+        sink.start(name, Files.size(file));
         Map<Integer, OpenFile> kept = new HashMap<>();
         Map<Integer, Integer> tableWriter = new HashMap<>();
         int tasks = 0;
@@ -89,9 +121,9 @@ public final class ImageWalker {
     }
 
     /** Pass 1: fd entries per objref (objrefs are dense from 1, so an array indexed by objref). */
-    private int[] countReferences() throws IOException {
+    private int[] countReferences(InputStream source) throws IOException {
         int[] refs = new int[1024];
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = source) {
             ImageReader r = new ImageReader(in, options);
             ImageEvent ev;
             try {
@@ -106,5 +138,30 @@ public final class ImageWalker {
             }
         }
         return refs;
+    }
+
+    /** What is read from a stream, also written to {@code copy}. Closing it leaves the stream open (it may be stdin). */
+    private static final class TeeInputStream extends InputStream {
+        private final InputStream in;
+        private final OutputStream copy;
+
+        TeeInputStream(InputStream in, OutputStream copy) {
+            this.in = in;
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) copy.write(b);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) copy.write(b, off, n);
+            return n;
+        }
     }
 }

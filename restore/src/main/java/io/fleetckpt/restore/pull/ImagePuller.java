@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -36,6 +37,7 @@ public final class ImagePuller {
         if (Files.exists(outDir) && !Files.isDirectory(outDir)) throw new PullException("OUTDIR " + outDir + " is not a directory");
         Files.createDirectories(outDir);
         Path target = outDir.resolve(fileName(ref));
+        refuseNonRegular(target);
         Path tmp = Files.createTempFile(outDir, "." + fileName(ref) + ".", ".part");
         boolean done = false;
         try {
@@ -52,6 +54,7 @@ public final class ImagePuller {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+            refuseNonRegular(target); // a node made while the blob was copied
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
             // the rename itself is durable only once the directory is synced
@@ -61,6 +64,17 @@ public final class ImagePuller {
             return target;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A previous pull's file is replaced; a device, FIFO, socket, directory or symlink of that name
+     * is the user's, and a rename would replace it with a regular file.
+     */
+    private static void refuseNonRegular(Path target) throws PullException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            String what = Files.isSymbolicLink(target) ? "a symlink" : Files.isDirectory(target) ? "a directory" : "not a regular file";
+            throw new PullException(target + " exists and is " + what + "; not replaced (remove it or pull into another OUTDIR)");
         }
     }
 
