@@ -81,7 +81,9 @@ public final class AgentCommand implements Callable<Integer> {
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), json);
         try (BrokerWatch watch = BrokerWatch.start(kafka.clientConfig());
              MetricsEndpoint metrics = metricsOptions.open("agent").checkKafka(kafka.clientConfig());
-             AgentRuntime agent = new AgentRuntime(kafka.clientConfig(), kafka.topics(), kafka.budget(), host, capturer,
+             // a static member under its host id: after kill -9 the restarted agent gets the
+             // control partition at once instead of after the dead member's 45 s session timeout
+             AgentRuntime agent = new AgentRuntime(kafka.clientConfig().withStaticMembership(host), kafka.topics(), kafka.budget(), host, capturer,
                      FormatOptions.DEFAULT, metrics.metrics())) {
             metrics.checkPolling(agent.daemon()::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();
             agent.daemon().onOutcome(out::outcome);

@@ -110,6 +110,11 @@ public final class AgentDaemon implements Runnable {
             }
         } catch (WakeupException e) {
             if (!stopping.get()) throw e;
+        } catch (org.apache.kafka.common.errors.FencedInstanceIdException e) {
+            // agents are static members of their host's group (a restart after kill -9 takes the
+            // control partition back at once); a second live agent with this host id fences this one
+            throw new IllegalStateException("another agent with host id " + hostId + " joined group " + groupId(hostId)
+                    + ": this one stops (each host needs its own --host-id, and one agent)", e);
         }
     }
 
