@@ -57,8 +57,13 @@ public final class Fixture implements AutoCloseable {
     }
 
     public static Fixture start(String... args) throws IOException, InterruptedException {
+        return startProgram("fdfixture", args);
+    }
+
+    /** Starts another test C program that speaks the fixture's protocol (FD lines, READY, stdin). */
+    public static Fixture startProgram(String program, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(binary().toString());
+        cmd.add(CPrograms.build(program).toString());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
