@@ -174,7 +174,7 @@ static struct file evfd = F(CR_FD_ANON, 0x03, O_RDWR | O_NONBLOCK, 0, "anon_inod
 static struct file scratch = F(CR_FD_FILE, 0x0f, O_RDWR | O_LARGEFILE, 123456789012ULL, "/tmp/scratch (deleted)");
 static struct file hosts = F(CR_FD_FILE, 0x0d, O_RDONLY | O_LARGEFILE, 12, "/etc/hosts");
 static struct file sda = F(CR_FD_BLK, 0x0d, O_RDONLY | O_LARGEFILE, 0, "/dev/sda");
-static struct file tool = F(CR_FD_SYMLINK, 0x00, O_PATH | O_NOFOLLOW, 0, "/usr/bin/tool");
+static struct file tool = F(CR_FD_SYMLINK, 0x4000, O_PATH | O_NOFOLLOW, 0, "/usr/bin/tool");
 static struct file odd = F(CR_FD_FILE, 0x0d, O_RDONLY, 7, "/tmp/\xff\x01n\\ame");
 
 static struct files_struct t100 = { 7, { {0, 0, &devnull}, {1, 0, &pipe_w}, {2, 0, &pipe_w},

@@ -50,7 +50,12 @@ class JsonErrorTest {
 
         Path forged = Files.write(tmp.resolve("forged.img"),
                 ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/etc/passwd", 01 | 01000, 0).build()));
-        JsonNode refused = assertJsonError("fleetckpt restore", run("restore", forged.toString(), "--json", "--", "true"));
+        JsonNode invalid = assertJsonError("fleetckpt restore", run("restore", forged.toString(), "--json", "--", "true"));
+        assertTrue(invalid.get("error").asText().startsWith(forged + ": offset 372: FD_DATA (303) record at 360, field f_flags: "),
+                invalid.toString());
+        Path tmpfile = Files.write(tmp.resolve("tmpfile.img"),
+                ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/tmp/#123 (deleted)", 020200002, 0).build()));
+        JsonNode refused = assertJsonError("fleetckpt restore", run("restore", tmpfile.toString(), "--json", "--", "true"));
         assertTrue(refused.get("error").asText().startsWith("refused: pid 5 fd 3 (objref 1)"), refused.toString());
     }
 

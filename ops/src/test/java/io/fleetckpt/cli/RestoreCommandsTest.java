@@ -362,11 +362,19 @@ class RestoreCommandsTest {
 
     @Test
     void badAndHostileImagesExitTwoWithAClearMessage() throws Exception {
+        // O_TRUNC: no kernel keeps it in f_flags, so the reader refuses the image before restore plans anything
         Path forged = tmp.resolve("forged.img");
         Files.write(forged, ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/etc/passwd", 01 | 01000, 0).build()));
         CliRun r = run("restore", forged.toString(), "--", "true");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("refused: pid 5 fd 3 (objref 1)") && r.err().contains("O_TRUNC"), r.err());
+        assertTrue(r.err().contains(forged + ": offset 372: FD_DATA (303) record at 360, field f_flags: 0x201 (O_WRONLY|O_TRUNC)"),
+                r.err());
+        // __O_TMPFILE: a valid image (a kernel keeps it) that restore refuses by policy
+        Path tmpfile = tmp.resolve("tmpfile.img");
+        Files.write(tmpfile, ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/tmp/#123 (deleted)", 020200002, 0).build()));
+        CliRun t = run("restore", tmpfile.toString(), "--", "true");
+        assertEquals(2, t.code());
+        assertTrue(t.err().contains("refused: pid 5 fd 3 (objref 1)") && t.err().contains("__O_TMPFILE"), t.err());
 
         Path garbage = tmp.resolve("garbage.img");
         Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
@@ -374,7 +382,7 @@ class RestoreCommandsTest {
         assertEquals(2, g.code());
         assertTrue(g.err().contains("garbage.img"), g.err());
 
-        CliRun noCommand = run("restore", forged.toString());
+        CliRun noCommand = run("restore", tmpfile.toString());
         assertEquals(2, noCommand.code());
         assertTrue(noCommand.err().startsWith("fleetckpt restore: error: no COMMAND: put it after --\n"), noCommand.err());
         CliRun two = run("restore", "a.img", "b.img", "--", "true");

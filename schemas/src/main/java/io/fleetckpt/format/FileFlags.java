@@ -32,6 +32,26 @@ public final class FileFlags {
     public static final int O_PATH = 010000000;
     /** __O_TMPFILE; O_TMPFILE is __O_TMPFILE | O_DIRECTORY. */
     public static final int O_TMPFILE_BIT = 020000000;
+    /**
+     * __FMODE_EXEC: not an open(2) flag but a kernel-internal f_flags bit (asm-generic/fcntl.h
+     * reserves it) that stays in the f_flags of a file opened for execve; a process holds such a
+     * file as binfmt_misc's AT_EXECFD (the "O" flag). Measured on 6.18: fdinfo flags 0100040.
+     */
+    public static final int FMODE_EXEC_BIT = 040;
+    /**
+     * __FMODE_NONOTIFY: the other f_flags bit asm-generic/fcntl.h reserves. Kernels up to 6.13
+     * opened fanotify event fds with it in f_flags; 6.18 no longer does (measured: 0100000).
+     */
+    public static final int FMODE_NONOTIFY_BIT = 0x4000000;
+
+    /**
+     * Every f_flags bit x86-64 Linux defines: the open flags of the uapi asm-generic/fcntl.h
+     * (which arch/x86's fcntl.h includes unchanged) and the two internal bits it reserves. Present
+     * kernels drop any other bit at open(2) (build_open_flags masks VALID_OPEN_FLAGS).
+     */
+    public static final int KNOWN_FLAGS = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND
+            | O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME
+            | O_CLOEXEC | O_SYNC_BIT | O_PATH | O_TMPFILE_BIT | FMODE_EXEC_BIT | FMODE_NONOTIFY_BIT;
 
     public static final int FMODE_READ = 0x1;
     public static final int FMODE_WRITE = 0x2;
@@ -45,21 +65,30 @@ public final class FileFlags {
     /** An O_PATH fd (no I/O at all): the present kernel's value, 2.6.28 had no O_PATH. */
     public static final int FMODE_PATH = 0x4000;
 
-    /** Flags open(2) consumes; 2.6.28 cleared them from f_flags after opening. */
+    /** Flags open(2) consumes; the kernel (2.6.28 as today) clears them from f_flags after opening. */
     public static final int OPEN_ONLY = O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC;
 
     private static final int[] FLAG_BITS = {O_CREAT, O_EXCL, O_NOCTTY, O_TRUNC, O_APPEND, O_NONBLOCK,
             O_DSYNC, FASYNC, O_DIRECT, O_LARGEFILE, O_DIRECTORY, O_NOFOLLOW, O_NOATIME, O_CLOEXEC,
-            O_SYNC_BIT, O_PATH, O_TMPFILE_BIT};
+            O_SYNC_BIT, O_PATH, O_TMPFILE_BIT, FMODE_EXEC_BIT, FMODE_NONOTIFY_BIT};
     private static final String[] FLAG_NAMES = {"O_CREAT", "O_EXCL", "O_NOCTTY", "O_TRUNC", "O_APPEND",
             "O_NONBLOCK", "O_DSYNC", "FASYNC", "O_DIRECT", "O_LARGEFILE", "O_DIRECTORY", "O_NOFOLLOW",
-            "O_NOATIME", "O_CLOEXEC", "__O_SYNC", "O_PATH", "__O_TMPFILE"};
+            "O_NOATIME", "O_CLOEXEC", "__O_SYNC", "O_PATH", "__O_TMPFILE", "__FMODE_EXEC", "__FMODE_NONOTIFY"};
     private static final int[] MODE_BITS = {FMODE_READ, FMODE_WRITE, FMODE_LSEEK, FMODE_PREAD, FMODE_EXEC,
             FMODE_NDELAY, FMODE_EXCL, FMODE_WRITE_IOCTL, FMODE_PATH};
     private static final String[] MODE_NAMES = {"FMODE_READ", "FMODE_WRITE", "FMODE_LSEEK", "FMODE_PREAD",
             "FMODE_EXEC", "FMODE_NDELAY", "FMODE_EXCL", "FMODE_WRITE_IOCTL", "FMODE_PATH"};
 
     private FileFlags() {
+    }
+
+    /**
+     * The READ/WRITE f_mode bits the kernel derives from an access mode: its
+     * {@code OPEN_FMODE(flags) = (flags + 1) & O_ACCMODE}, so 0 gives READ, 1 WRITE, 2 both and 3
+     * (an ioctl-only open) neither. O_PATH files are the exception (FMODE_PATH, no READ/WRITE).
+     */
+    public static int openFmode(int flags) {
+        return (flags + 1) & O_ACCMODE;
     }
 
     /** {@code O_RDWR|O_APPEND|O_LARGEFILE}; access mode first; unknown bits as {@code 0x...}. */
@@ -73,6 +102,11 @@ public final class FileFlags {
         });
         int rest = flags & ~O_ACCMODE;
         return describeBits(j, rest, FLAG_BITS, FLAG_NAMES);
+    }
+
+    /** The given f_flags bits alone, without an access mode: {@code O_CREAT|O_TRUNC}. */
+    public static String describeFlagBits(int bits) {
+        return describeBits(new StringJoiner("|"), bits & ~O_ACCMODE, FLAG_BITS, FLAG_NAMES);
     }
 
     /** {@code FMODE_READ|FMODE_LSEEK|...}, or {@code 0}. */

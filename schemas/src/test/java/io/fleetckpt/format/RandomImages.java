@@ -78,9 +78,22 @@ public final class RandomImages {
             case 1 -> 4095;
             default -> rnd.nextInt(120);
         };
-        return new OpenFile(id, type, rnd.nextInt(0x10000), rnd.nextInt(), rnd.nextLong(),
-                rnd.nextInt(5) == 0 ? rnd.nextLong() : 0, noNul(len));
+        int flags;
+        int mode = rnd.nextInt(0x10000) & ~(FileFlags.FMODE_READ | FileFlags.FMODE_WRITE | FileFlags.FMODE_PATH);
+        if (rnd.nextInt(8) == 0) {
+            flags = FileFlags.O_PATH | (rnd.nextInt() & (FileFlags.O_DIRECTORY | FileFlags.O_NOFOLLOW));
+            mode |= FileFlags.FMODE_PATH;
+        } else {
+            flags = rnd.nextInt() & KEPT;
+            if (type == FdType.ANON && rnd.nextInt(4) == 0) flags |= FileFlags.O_EXCL; // a pidfd's PIDFD_THREAD
+            if (strictV13 && rnd.nextInt(4) == 0) flags |= FileFlags.O_CLOEXEC | 0x40000000; // 2.6.28 kept both
+            mode |= FileFlags.openFmode(flags);
+        }
+        return new OpenFile(id, type, mode, flags, rnd.nextLong(), rnd.nextInt(5) == 0 ? rnd.nextLong() : 0, noNul(len));
     }
+
+    /** The f_flags bits a kernel keeps in any open file that is not O_PATH. */
+    private static final int KEPT = FileFlags.KNOWN_FLAGS & ~(FileFlags.OPEN_ONLY | FileFlags.O_CLOEXEC | FileFlags.O_PATH);
 
     /** Bytes 1..255: any byte but NUL, non-UTF-8 included. */
     RawBytes noNul(int len) {

@@ -25,6 +25,7 @@ public final class SampleImages {
 
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 02000, O_NONBLOCK = 04000,
             O_LARGEFILE = 0100000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000, O_CLOEXEC = 02000000, O_PATH = 010000000;
+    public static final int FMODE_PATH = 0x4000;
 
     public static ImageHeader goldenHeader() {
         return new ImageHeader(6, 12, 0, 3, 1764720000L, 1, RawBytes.ofUtf8("6.12.0-fleet"),
@@ -42,7 +43,7 @@ public final class SampleImages {
         add(files, 507, FdType.FILE, 0x0f, O_RDWR | O_LARGEFILE, 123456789012L, "/tmp/scratch (deleted)");
         add(files, 508, FdType.FILE, 0x0d, O_RDONLY | O_LARGEFILE, 12, "/etc/hosts");
         add(files, 509, FdType.BLK, 0x0d, O_RDONLY | O_LARGEFILE, 0, "/dev/sda");
-        add(files, 510, FdType.SYMLINK, 0x00, O_PATH | O_NOFOLLOW, 0, "/usr/bin/tool");
+        add(files, 510, FdType.SYMLINK, FMODE_PATH, O_PATH | O_NOFOLLOW, 0, "/usr/bin/tool");
         files.put(511, new OpenFile(511, FdType.FILE, 0x0d, O_RDONLY, 7, 0,
                 RawBytes.copyOf(new byte[] {'/', 't', 'm', 'p', '/', (byte) 0xff, 0x01, 'n', '\\', 'a', 'm', 'e'})));
 

@@ -28,7 +28,6 @@ public final class FileMode {
     public static final int FMODE_PREAD = FileFlags.FMODE_PREAD;
     public static final int FMODE_PATH = FileFlags.FMODE_PATH;
 
-    private static final int O_ACCMODE = FileFlags.O_ACCMODE;
     private static final int O_PATH = FileFlags.O_PATH;
 
     private FileMode() {
@@ -36,12 +35,7 @@ public final class FileMode {
 
     public static int of(FdType type, int flags) {
         if ((flags & O_PATH) != 0) return FMODE_PATH;
-        int mode = switch (flags & O_ACCMODE) {
-            case 0 -> FMODE_READ;
-            case 1 -> FMODE_WRITE;
-            case 2 -> FMODE_READ | FMODE_WRITE;
-            default -> 0;
-        };
+        int mode = FileFlags.openFmode(flags);
         if (type != null && isPathOpened(type)) mode |= FMODE_LSEEK | FMODE_PREAD;
         return mode;
     }

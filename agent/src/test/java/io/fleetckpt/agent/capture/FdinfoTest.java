@@ -34,6 +34,14 @@ class FdinfoTest {
     }
 
     @Test
+    void negativePosOfAnUnsignedOffsetFile() {
+        // /proc/self/mem after lseek(fd, 0xffffffff00000000, SEEK_SET), as fdinfo printed it on 6.18
+        Fdinfo f = parse("pos:\t-4294967296\nflags:\t0100000\nmnt_id:\t22\nino:\t7747989\n");
+        assertEquals(-4294967296L, f.pos);
+        assertEquals(0100000, f.flags);
+    }
+
+    @Test
     void oldKernelWithoutIno() {
         Fdinfo f = parse("pos:\t7\nflags:\t0100000\nmnt_id:\t3\n");
         assertEquals(-1, f.ino);

@@ -57,13 +57,22 @@ public final class Fixture implements AutoCloseable {
     }
 
     public static Fixture start(String... args) throws IOException, InterruptedException {
-        return startUnder(List.of(), args);
+        return startProgramUnder(List.of(), "fdfixture", args);
     }
 
     /** As {@link #start}, run by {@code wrapper} (e.g. setpriv as another user). */
     public static Fixture startUnder(List<String> wrapper, String... args) throws IOException, InterruptedException {
+        return startProgramUnder(wrapper, "fdfixture", args);
+    }
+
+    /** Starts another test C program that speaks the fixture's protocol (FD lines, READY, stdin). */
+    public static Fixture startProgram(String program, String... args) throws IOException, InterruptedException {
+        return startProgramUnder(List.of(), program, args);
+    }
+
+    private static Fixture startProgramUnder(List<String> wrapper, String program, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(wrapper);
-        cmd.add(binary().toString());
+        cmd.add(CPrograms.build(program).toString());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {

@@ -71,6 +71,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        checkSizes();
         CgroupMounts mounts = CgroupMounts.detect();
         Path origin = mounts.v2CgroupOf((int) ProcessHandle.current().pid());
         Path state = Files.createTempDirectory("fleetckpt-bench-state");
@@ -78,7 +79,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         try (CaptureBenchRig rig = CaptureBenchRig.create(); Capturer capturer = new Capturer(Syscalls.system())) {
             List<int[]> cases = new ArrayList<>();
             for (int n : sizes) cases.add(new int[] {1, n});
-            if (multi > 0) cases.add(new int[] {multi, 19_900});
+            if (multi > 0) cases.add(new int[] {multi, MULTI_FDS});
             for (int[] c : cases) {
                 int procs = c[0], n = c[1];
                 List<Integer> pids = new ArrayList<>();
@@ -98,6 +99,35 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         print(rows, out);
         out.println(json(rows));
         return 0;
+    }
+
+    /** The most processes of the ~100k case: about 1M open files in all. */
+    static final int MAX_MULTI = 50;
+    private static final int MULTI_FDS = 19_900;
+
+    /**
+     * Each holder's table must fit its hard RLIMIT_NOFILE (the holder raises its soft limit to it),
+     * and the multi-process case stays within {@value #MAX_MULTI} processes.
+     */
+    private void checkSizes() {
+        picocli.CommandLine cl = spec.commandLine();
+        long nofile = BenchBounds.hardNofile();
+        int most = (int) Math.min(Integer.MAX_VALUE, nofile);
+        for (int n : sizes) {
+            if (n < 1 || n > most) {
+                throw new picocli.CommandLine.ParameterException(cl, String.format("--sizes %,d: each size from 1 to %,d"
+                        + " (the hard RLIMIT_NOFILE here, which one process's table cannot exceed)", n, most));
+            }
+        }
+        if (multi < 0 || multi > MAX_MULTI) {
+            throw new picocli.CommandLine.ParameterException(cl, String.format("--multi %,d: from 0 to %d processes"
+                    + " (%d x %,d = %,d open files at most)", multi, MAX_MULTI, MAX_MULTI, MULTI_FDS, (long) MAX_MULTI * MULTI_FDS));
+        }
+        if (multi > 0 && MULTI_FDS > most) {
+            throw new picocli.CommandLine.ParameterException(cl, String.format("--multi needs %,d fds per process; the hard"
+                    + " RLIMIT_NOFILE here is %,d: give --multi 0", MULTI_FDS, most));
+        }
+        if (reps < 1 || threads < 1) throw new picocli.CommandLine.ParameterException(cl, "--reps >= 1, --threads >= 1");
     }
 
     private Row measure(String name, CaptureBenchRig rig, Capturer capturer, CgroupMounts mounts, Path origin, Path state,

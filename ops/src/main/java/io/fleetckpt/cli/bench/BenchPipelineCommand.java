@@ -101,11 +101,44 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
     private long t0;
     private Path catchUpStores;
 
+    /**
+     * Heap per fd entry: the hosts' models stay live all run (1M entries left 377 MB after a
+     * collection, and ran as fast in a 1 GB heap), beside a base for the broker and clients.
+     */
+    static final long HEAP_BYTES_PER_ENTRY = 700;
+    static final long HEAP_BASE_MB = 256;
+    /** Disk per fd entry: ~100 bytes of records in the broker's log, and an image per store (live, warm-up, repeats). */
+    static final long RECORD_BYTES_PER_ENTRY = 110;
+    static final long IMAGE_BYTES_PER_ENTRY = 90;
+
+    /** Refuses what this JVM's heap or the work directory's file system cannot hold, naming the options. */
+    private void checkSize() throws java.io.IOException {
+        CommandLine cl = spec.commandLine();
+        if (tasks > FormatOptions.DEFAULT_MAX_TASKS || fds > FormatOptions.DEFAULT_MAX_FDS_PER_TASK) {
+            throw new CommandLine.ParameterException(cl, String.format("--tasks at most %,d and --fds at most %,d"
+                    + " (the reader's limits)", FormatOptions.DEFAULT_MAX_TASKS, FormatOptions.DEFAULT_MAX_FDS_PER_TASK));
+        }
+        long entries = BenchBounds.times(BenchBounds.times(hosts, tasks), fds);
+        String product = "--hosts × --tasks × --fds";
+        long heap = BenchBounds.maxHeapMb();
+        long needHeap = HEAP_BASE_MB + BenchBounds.times(entries, HEAP_BYTES_PER_ENTRY) / (1 << 20);
+        BenchBounds.require(cl, product, entries, needHeap, "heap", Math.max(0, heap - HEAP_BASE_MB) * (1 << 20) / HEAP_BYTES_PER_ENTRY,
+                String.format("this JVM's %,d MB heap; FLEETCKPT_JAVA_OPTS=-Xmx... gives more", heap));
+        Path where = data != null ? data.toAbsolutePath() : Path.of(System.getProperty("java.io.tmpdir"));
+        while (where != null && !Files.exists(where)) where = where.getParent();
+        if (where == null) return;
+        long free = Files.getFileStore(where).getUsableSpace() >> 20;
+        long perEntry = RECORD_BYTES_PER_ENTRY + IMAGE_BYTES_PER_ENTRY * (2L + warmup + repeats);
+        BenchBounds.require(cl, product, entries, BenchBounds.times(entries, perEntry) / (1 << 20), "disk",
+                free * (1 << 20) / perEntry, String.format("%,d MB free on the file system of %s", free, where));
+    }
+
     @Override
     public Integer call() throws Exception {
         if (hosts < 1 || tasks < 1 || fds < 3 || repeats < 1 || warmup < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need hosts >= 1, tasks >= 1, fds >= 3, repeats >= 1, warmup >= 0");
         }
+        checkSize();
         t0 = System.nanoTime();
         Path work = data != null ? Files.createDirectories(data) : Files.createTempDirectory("fleetckpt-bench-");
         try (HeapSampler heap = new HeapSampler(); EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"), Map.of())) {
@@ -176,7 +209,7 @@ public final class BenchPipelineCommand implements java.util.concurrent.Callable
                     + " (by process CPU per byte: %.2fx)", repeats, aggMbS, plainMbS, aggMbS / plainMbS, plainCpuS / aggCpuS));
 
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("benchmark", "pipeline");
+            r.put("bench", "pipeline");
             r.put("hosts", hosts);
             r.put("tasks_per_host", tasks);
             r.put("fds_per_task", fds);

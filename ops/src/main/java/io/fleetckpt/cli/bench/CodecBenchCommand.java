@@ -34,7 +34,9 @@ import java.util.concurrent.Callable;
         description = {"Encode and decode+validate throughput of the image codec on one core, with the raw copy"
                 + " speed of the same bytes as the floor. Default image: 1,000 tasks x 1,000 fds"
                 + " (about 1M fd entries) with inherited and shared open files and a shared fd table"
-                + " in every tenth task. Measured in a forked JVM whose heap is fixed and touched before it starts."
+                + " in every tenth task. Measured in a forked JVM whose heap is fixed and touched before it starts"
+                + " (and which ends with this command); sizes needing more than 3/4 of MemAvailable or a 16 GB heap"
+                + " are refused."
                 + " The last line is one JSON object."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:benchmark ran", "2:usage error or failure"})
@@ -73,15 +75,16 @@ public final class CodecBenchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--tasks >= 1, --fds >= 0, --iterations >= 1, --warmup >= 0");
         }
+        long entries = checkSize();
         if (!inProcess) {
-            // about 430 MB live for the default 1M fd entries, and room to allocate beside it
-            long heapMb = Math.max(512, Math.min(16_384, 256 + (long) tasks * fds / 650));
+            long heapMb = heapMb(entries);
             err.printf("forking a JVM with a %,d MB heap touched before it starts (--in-process: measure here)%n", heapMb);
             err.flush();
             return PretouchedFork.run(heapMb, List.of("bench", "codec", "--in-process", "--tasks", Integer.toString(tasks),
                     "--fds", Integer.toString(fds), "--warmup", Integer.toString(warmup), "--iterations",
                     Integer.toString(iterations), "--seed", Long.toString(seed)), out, err);
         }
+        PretouchedFork.exitWithParent();
         err.printf("building a synthetic image of %d tasks x %d fds...%n", tasks, fds);
         err.flush();
         long t0 = System.nanoTime();
@@ -180,6 +183,49 @@ public final class CodecBenchCommand implements Callable<Integer> {
         out.flush();
         return 0;
     }
+
+    /** The heap the fork gets: about 430 MB live for 1M fd entries, and room to allocate beside it. */
+    static long heapMb(long entries) {
+        return Math.max(512, 256 + entries / 650);
+    }
+
+    /**
+     * Refuses sizes the reader refuses (over {@link FormatOptions#DEFAULT_MAX_TASKS} tasks or
+     * {@link FormatOptions#DEFAULT_MAX_FDS_PER_TASK} fds per task), images larger than a Java array
+     * ({@value #MAX_BYTES_PER_ENTRY} bytes per entry at most: FD_ENT, FD_DATA and a long FNAME),
+     * and heaps beyond 3/4 of MemAvailable or {@value #MAX_HEAP_MB} MB (this JVM's max heap
+     * with --in-process).
+     *
+     * @return tasks × fds
+     */
+    private long checkSize() {
+        picocli.CommandLine cl = spec.commandLine();
+        if (tasks > FormatOptions.DEFAULT_MAX_TASKS || fds > FormatOptions.DEFAULT_MAX_FDS_PER_TASK) {
+            throw new picocli.CommandLine.ParameterException(cl, String.format("--tasks at most %,d and --fds at most %,d"
+                    + " (the reader's limits: PID_MAX_LIMIT and Linux's nr_open)", FormatOptions.DEFAULT_MAX_TASKS,
+                    FormatOptions.DEFAULT_MAX_FDS_PER_TASK));
+        }
+        long entries = BenchBounds.times(tasks, fds);
+        long heapLimit;
+        String limit;
+        if (inProcess) {
+            heapLimit = BenchBounds.maxHeapMb();
+            limit = String.format("this JVM's %,d MB heap", heapLimit);
+        } else {
+            long avail = BenchBounds.memAvailableMb();
+            heapLimit = Math.min(MAX_HEAP_MB, avail * 3 / 4);
+            limit = String.format("a %,d MB heap: 3/4 of MemAvailable %,d MB, at most %,d", heapLimit, avail, MAX_HEAP_MB);
+        }
+        long byHeap = Math.max(0, heapLimit - 256) * 650;
+        long byArray = (Integer.MAX_VALUE - 8) / MAX_BYTES_PER_ENTRY;
+        if (byArray < byHeap) limit = String.format("an image in one Java array: 2 GB at %d bytes per entry", MAX_BYTES_PER_ENTRY);
+        BenchBounds.require(cl, "--tasks × --fds", entries, heapMb(entries), "heap", Math.min(byHeap, byArray), limit);
+        return entries;
+    }
+
+    /** The largest forked heap, whatever the machine has. */
+    static final long MAX_HEAP_MB = 16_384;
+    static final int MAX_BYTES_PER_ENTRY = 136;
 
     /** What one decode saw; the checksum touches every field so the JIT cannot drop the work. */
     record Probe(long records, long fds, long checksum) {

@@ -1,5 +1,6 @@
 package io.fleetckpt.format.record;
 
+import io.fleetckpt.format.OpenFileRules;
 import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.format.model.OpenFile;
 import io.fleetckpt.format.model.RawBytes;
@@ -40,7 +41,10 @@ public record FdDataRecord(FdType type, int mode, int flags, long pos, long vers
         out.putLong(p + OFF_F_VERSION, version);
     }
 
-    /** Field checks only; the caller checks the parent against the FD_ENT's objref. */
+    /**
+     * Field checks only (fd_type, and f_flags and f_mode as {@link OpenFileRules} says a kernel
+     * can show them); the caller checks the parent against the FD_ENT's objref.
+     */
     public static FdDataRecord read(RecordInput in, boolean strictV13) throws IOException {
         int p = in.payloadIndex();
         FdDataRecord r = new FdDataRecord(check(in, strictV13), in.getUShort(p + OFF_F_MODE), in.getInt(p + OFF_F_FLAGS),
@@ -64,6 +68,11 @@ public record FdDataRecord(FdType type, int mode, int flags, long pos, long vers
         if (strictV13 && !type.isV13()) {
             throw in.error(OFF_FD_TYPE, "fd_type", "fd type " + code + " (" + type + ") is an extension; strict v13 allows 1 (FILE) and 2 (DIR) only");
         }
+        int flags = in.getInt(p + OFF_F_FLAGS);
+        String wrong = OpenFileRules.flagsProblem(type, flags, strictV13);
+        if (wrong != null) throw in.error(OFF_F_FLAGS, "f_flags", wrong);
+        wrong = OpenFileRules.modeProblem(in.getUShort(p + OFF_F_MODE), flags, strictV13);
+        if (wrong != null) throw in.error(OFF_F_MODE, "f_mode", wrong);
         return type;
     }
 
