@@ -51,7 +51,9 @@ public final class DescriptionOpener {
         // Status flags are left out of open() and set with F_SETFL right after: O_NONBLOCK at open
         // keeps a path that now names a FIFO or device from hanging the restorer, and O_DIRECT
         // where the filesystem refuses it becomes a reported flag difference, not a failed fd.
-        int flags = pathOnly ? (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY
+        // openat2 refuses O_PATH with any flag beside O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC
+        // (open(2) drops the others silently); O_PATH opens nothing for I/O, so none is needed.
+        int flags = pathOnly ? (saved & PATH_KEPT) | O_PATH | O_CLOEXEC
                 : (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY | SETFL_MASK)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
         String where = resolver.describe(plan.relativePath());
         int fd;
