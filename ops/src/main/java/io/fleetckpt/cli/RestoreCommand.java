@@ -49,9 +49,10 @@ import java.util.concurrent.Callable;
                 "",
                 "The image is untrusted: it is validated whole before anything is opened.", ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every fd restored exactly (or a dry run)",
+        exitCodeList = {"0:every fd restored exactly (a dry run: would be)",
                 "1:partial: some fd is a placeholder, skipped, failed, unplaced or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it, or a later task's COMMAND could not start",
-                "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)"})
+                "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)",
+                "A dry run exits with the code the real run would (as far as it can tell; see --dry-run)."})
 final class RestoreCommand implements Callable<Integer> {
     /** Set by the launchers to the caller's `ulimit -Sn` (the JVM raises its own at start). */
     static final String FD_LIMIT_ENV = "FLEETCKPT_FD_LIMIT";
@@ -99,7 +100,11 @@ final class RestoreCommand implements Callable<Integer> {
                     + " to the hard limit by the JVM).")
     String fdLimit;
 
-    @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
+    @Option(names = "--dry-run", description = "predict the restore without doing it: open the root and look each saved"
+            + " path up beneath it as the real run would, but with O_PATH (nothing opened for I/O), check its type, size"
+            + " and permission for the saved access mode, find COMMAND in PATH; run nothing. The report and exit code are"
+            + " what the real run would give. Not checked: a device's or file system's own refusal at open, LSM open"
+            + " hooks, O_DIRECT, whether COMMAND's exec succeeds once found, and changes before the real run.")
     boolean dryRun;
 
     @Option(names = "--json", description = "print the report as JSON")
