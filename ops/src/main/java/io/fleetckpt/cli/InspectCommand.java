@@ -13,7 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -45,10 +44,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(image)) {
-            String why = Files.isDirectory(image) ? "is a directory" : Files.exists(image) ? "not a regular file" : "no such file";
-            throw new CommandFailure(image + ": " + why);
-        }
+        ImageFiles.requireRegularFile(image);
         FormatOptions options = FormatOptions.DEFAULT.withStrictV13(strictV13);
         PrintWriter text = spec.commandLine().getOut();
         InspectSink sink = json ? new ImageJsonSink(text) : new TextInspectSink(text);

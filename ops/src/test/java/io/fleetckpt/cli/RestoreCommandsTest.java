@@ -186,6 +186,18 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void aMissingImageIsWordedAsInspectWordsIt() throws Exception {
+        Path missing = tmp.resolve("nonexist.img");
+        for (Path p : new Path[] {missing, tmp}) {
+            CliRun restore = run("restore", p.toString(), "--dry-run");
+            CliRun inspect = run("inspect", p.toString());
+            assertEquals(2, restore.code());
+            assertEquals(inspect.err().replace("fleetckpt inspect:", "fleetckpt restore:"), restore.err());
+        }
+        assertEquals("fleetckpt restore: error: " + missing + ": no such file\n", run("restore", missing.toString(), "--dry-run").err());
+    }
+
+    @Test
     void aDryRunExitsWithTheCodeTheRealRunWould() throws Exception {
         Path f = Files.write(tmp.resolve("exact.txt"), new byte[64]);
         Path exact = Files.write(tmp.resolve("exact.img"), ImageWriter.toBytes(Images.task(101)
