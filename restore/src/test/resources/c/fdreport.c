@@ -1,6 +1,7 @@
 /* Reports its own fd table, as COMMAND of a restore sees it, then optionally waits to be killed.
  * usage: fdreport OUT [wait [perpid]]   (perpid: write OUT.PID, for several COMMANDs at once)
- * One line per fd: fd=N cloexec=0|1 pos=P flags=OCTAL path=LINK; then env=FLEETCKPT_CLOEXEC_FDS
+ * One line per fd: fd=N cloexec=0|1 pos=P flags=OCTAL mode=OCTAL path=LINK (mode: fstat's file type bits,
+ * which O_PATH fds have too); then env=FLEETCKPT_CLOEXEC_FDS
  * and nofile=SOFT (its RLIMIT_NOFILE soft limit; -1 for unlimited).
  * The table is listed before anything else is opened, so the report shows exactly what exec gave. */
 #define _GNU_SOURCE
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int cmp(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
@@ -48,8 +50,10 @@ int main(int argc, char **argv) {
         if (q) pos = strtoll(q + 4, NULL, 10);
         q = strstr(info, "flags:");
         if (q) flags = (unsigned) strtoul(q + 6, NULL, 8);
-        n += snprintf(out + n, cap - n, "fd=%d cloexec=%d pos=%lld flags=%o path=%s\n", fds[i],
-                      fdflags >= 0 && (fdflags & FD_CLOEXEC) ? 1 : 0, pos, flags, link);
+        struct stat st;
+        unsigned mode = fstat(fds[i], &st) == 0 ? (unsigned) (st.st_mode & S_IFMT) : 0;
+        n += snprintf(out + n, cap - n, "fd=%d cloexec=%d pos=%lld flags=%o mode=%o path=%s\n", fds[i],
+                      fdflags >= 0 && (fdflags & FD_CLOEXEC) ? 1 : 0, pos, flags, mode, link);
     }
     const char *env = getenv("FLEETCKPT_CLOEXEC_FDS");
     n += snprintf(out + n, cap - n, "env=%s\n", env ? env : "");

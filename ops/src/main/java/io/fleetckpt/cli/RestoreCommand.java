@@ -33,13 +33,15 @@ import java.util.concurrent.Callable;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
         synopsisHeading = "Usage: ",
-        customSynopsis = "fleetckpt restore (IMAGE | --store DIR --checkpoint ID --host H) [--pid P]... [--tree] [--root DIR]"
-                + " [--unrestorable skip|devnull|fail] [--cloexec-preload auto|none|LIB] [--fd-limit N] [--dry-run] [--json]"
-                + " -- COMMAND [ARGS...]",
-        header = "Re-creates the fd table of a task of an image (a file, or from the store) and runs COMMAND with it.",
-        description = {"",
-                "Re-creates the fd table task P had and runs COMMAND with exactly that table (one COMMAND per task "
-                        + "with --tree or several --pid).",
+        customSynopsis = {"fleetckpt restore [-hV] [--dry-run] [--json] [--tree] [--pid=P]...",
+                "                         [--root=DIR] [--unrestorable=skip|devnull|fail]",
+                "                         [--cloexec-preload=auto|none|LIB] [--fd-limit=N]",
+                "                         (IMAGE | --store=DIR --checkpoint=ID --host=H)",
+                "                         [-- COMMAND [ARG...]]"},
+        description = {"Re-creates the fd table of a task of an image (a file, or from the store) and runs COMMAND with it.",
+                "",
+                "COMMAND gets exactly the table task P had. With --tree or several --pid, each task gets a COMMAND of "
+                        + "its own.",
                 "",
                 "Each open file description is opened once, by path, with its saved flags minus O_CREAT/O_TRUNC/O_EXCL, "
                         + "at its saved position, and placed at every fd that shared it, across tasks too. No other fd "
@@ -47,11 +49,16 @@ import java.util.concurrent.Callable;
                         + "they are placed without it, listed in FLEETCKPT_CLOEXEC_FDS, and marked again inside COMMAND "
                         + "before main() by the preload library this build carries (--cloexec-preload).",
                 "",
-                "The image is untrusted: it is validated whole before anything is opened.", ""},
+                "The image is untrusted: it is validated whole before anything is opened.",
+                "",
+                "      IMAGE                the image file (not with --store)",
+                "      -- COMMAND [ARG...]  the program each restored table is given to, with its",
+                "                             arguments (optional with --dry-run)"},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every fd restored exactly (or a dry run)",
+        exitCodeList = {"0:every fd restored exactly (a dry run: would be)",
                 "1:partial: some fd is a placeholder, skipped, failed, unplaced or differs, or its close-on-exec was left to COMMAND (deferred; see the report), or --unrestorable fail stopped it, or a later task's COMMAND could not start",
-                "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)"})
+                "2:usage error, bad or hostile image, unreadable store, --root cannot be opened, or COMMAND could not start (nothing restored)"},
+        footer = {"", "A dry run exits with the code the real run would, as far as it can tell (see --dry-run)."})
 final class RestoreCommand implements Callable<Integer> {
     /** Set by the launchers to the caller's `ulimit -Sn` (the JVM raises its own at start). */
     static final String FD_LIMIT_ENV = "FLEETCKPT_FD_LIMIT";
@@ -59,7 +66,8 @@ final class RestoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE|COMMAND", description = "the image file (without --store), then COMMAND and its ARGS after --")
+    /** IMAGE, then COMMAND and its ARGs after "--" (picocli merges them; listed in the description instead). */
+    @Parameters(paramLabel = "IMAGE", hidden = true)
     List<String> positional = new ArrayList<>();
 
     @Option(names = "--store", paramLabel = "DIR", description = "image store to read the image from")
@@ -99,7 +107,11 @@ final class RestoreCommand implements Callable<Integer> {
                     + " to the hard limit by the JVM).")
     String fdLimit;
 
-    @Option(names = "--dry-run", description = "print the plan; open nothing, run nothing")
+    @Option(names = "--dry-run", description = "predict the restore without doing it: open the root and look each saved"
+            + " path up beneath it as the real run would, but with O_PATH (nothing opened for I/O), check its type, size"
+            + " and permission for the saved access mode, find COMMAND in PATH; run nothing. The report and exit code are"
+            + " what the real run would give. Not checked: a device's or file system's own refusal at open, LSM open"
+            + " hooks, O_DIRECT, whether COMMAND's exec succeeds once found, and changes before the real run.")
     boolean dryRun;
 
     @Option(names = "--json", description = "print the report as JSON")
@@ -200,10 +212,11 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private static Image readImage(Path file) throws IOException {
+        ImageFiles.requireRegularFile(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             return ImageReader.readImage(in);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException("no image file " + file);
+            throw new CommandFailure(file + ": " + ImageFiles.whyNot(file)); // removed since the check
         } catch (IOException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

@@ -263,7 +263,7 @@ class RestoreCommandsTest {
         StoreFixture.store(tmp.resolve("store"), "ck-3", "web-1", img);
         CliRun dry = run("restore", "--store", tmp.resolve("store").toString(), "--checkpoint", "ck-3", "--host", "web-1",
                 "--pid", "100", "--dry-run", "--json");
-        assertEquals(0, dry.code(), dry.err());
+        assertEquals(1, dry.code(), "the pipe would be a placeholder: partial, as the real run says\n" + dry.err());
         JsonNode fds = new ObjectMapper().readTree(dry.out()).get("tasks").get(0).get("fds");
         assertEquals("restored", fds.get(0).get("status").asText());
         assertEquals("placeholder", fds.get(1).get("status").asText());
@@ -297,6 +297,45 @@ class RestoreCommandsTest {
     }
 
     @Test
+    void aMissingImageIsWordedAsInspectWordsIt() throws Exception {
+        Path missing = tmp.resolve("nonexist.img");
+        for (Path p : new Path[] {missing, tmp}) {
+            CliRun restore = run("restore", p.toString(), "--dry-run");
+            CliRun inspect = run("inspect", p.toString());
+            assertEquals(2, restore.code());
+            assertEquals(inspect.err().replace("fleetckpt inspect:", "fleetckpt restore:"), restore.err());
+        }
+        assertEquals("fleetckpt restore: error: " + missing + ": no such file\n", run("restore", missing.toString(), "--dry-run").err());
+    }
+
+    @Test
+    void aDryRunExitsWithTheCodeTheRealRunWould() throws Exception {
+        Path f = Files.write(tmp.resolve("exact.txt"), new byte[64]);
+        Path exact = Files.write(tmp.resolve("exact.img"), ImageWriter.toBytes(Images.task(101)
+                .fd(3, FdType.FILE, f.toString(), 02, 17).build()));
+        CliRun ok = run("restore", exact.toString(), "--dry-run", "--", "/bin/true");
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("1 restored, 0 placeholder, 0 skipped, 0 failed"), ok.out());
+        assertEquals(0, run("restore", exact.toString(), "--", "/bin/true").code());
+
+        CliRun noRoot = run("restore", exact.toString(), "--root", tmp.resolve("nonexistent").toString(), "--dry-run",
+                "--", "/bin/true");
+        assertEquals(2, noRoot.code(), noRoot.out() + noRoot.err());
+        assertTrue(noRoot.out().contains("error: cannot open the root " + tmp.resolve("nonexistent")), noRoot.out());
+        assertTrue(noRoot.out().contains("0 restored, 0 placeholder, 0 skipped, 1 failed"), noRoot.out());
+        assertEquals(2, run("restore", exact.toString(), "--root", tmp.resolve("nonexistent").toString(),
+                "--", "/bin/true").code());
+
+        Files.delete(f);
+        CliRun gone = run("restore", exact.toString(), "--dry-run", "--json", "--", "/bin/true");
+        assertEquals(1, gone.code(), gone.out() + gone.err());
+        JsonNode fd = new ObjectMapper().readTree(gone.out()).get("tasks").get(0).get("fds").get(0);
+        assertEquals("failed", fd.get("status").asText());
+        assertEquals("no longer exists: " + f, fd.get("why").asText());
+        assertEquals(1, run("restore", exact.toString(), "--", "/bin/true").code());
+    }
+
+    @Test
     void commandGetsTheSoftFdLimitTheLauncherReportsForTheCaller() throws Exception {
         Path file = Files.write(tmp.resolve("file.img"), ImageWriter.toBytes(sample()));
         Path report = tmp.resolve("report");
@@ -321,10 +360,11 @@ class RestoreCommandsTest {
         java.util.Map<String, String> env = java.util.Map.of("FLEETCKPT_STORE", tmp.resolve("store").toString(),
                 "FLEETCKPT_CHECKPOINT", "ck-4", "FLEETCKPT_HOST", "web-1");
         CliRun r = CliRun.withEnv(env, "restore", file.toString(), "--dry-run", "--json");
-        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(1, r.code(), "a placeholder: partial\n" + r.out() + r.err());
         assertEquals(100, new ObjectMapper().readTree(r.out()).get("tasks").get(0).get("imagePid").asInt());
         CliRun fromStore = CliRun.withEnv(env, "restore", "--dry-run", "--json");
-        assertEquals(0, fromStore.code(), "with no IMAGE the environment's store is used: " + fromStore.err());
+        assertEquals(1, fromStore.code(), "with no IMAGE the environment's store is used: " + fromStore.err());
+        assertEquals(100, new ObjectMapper().readTree(fromStore.out()).get("tasks").get(0).get("imagePid").asInt());
     }
 
     @Test

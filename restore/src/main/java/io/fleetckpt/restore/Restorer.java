@@ -2,9 +2,9 @@ package io.fleetckpt.restore;
 
 import io.fleetckpt.format.model.OpenFile;
 import io.fleetckpt.restore.open.DescriptionOpener;
+import io.fleetckpt.restore.open.DescriptionProbe;
 import io.fleetckpt.restore.open.OpenedDescription;
 import io.fleetckpt.restore.open.PathResolver;
-import io.fleetckpt.restore.plan.Action;
 import io.fleetckpt.restore.plan.DescriptionPlan;
 import io.fleetckpt.restore.plan.FdPlacement;
 import io.fleetckpt.restore.plan.PlanException;
@@ -16,6 +16,7 @@ import io.fleetckpt.restore.report.FdReport;
 import io.fleetckpt.restore.report.FdStatus;
 import io.fleetckpt.restore.report.RestoreReport;
 import io.fleetckpt.restore.report.TaskReport;
+import io.fleetckpt.restore.spawn.CommandLookup;
 import io.fleetckpt.restore.spawn.FdTableSpawner;
 import io.fleetckpt.restore.spawn.LoadableLibrary;
 import io.fleetckpt.restore.spawn.SpawnedTask;
@@ -51,9 +52,7 @@ public final class Restorer {
         Map<Integer, Long> fdLimits = new HashMap<>();
         for (TaskPlan t : plan.tasks()) fdLimits.put(t.pid(), commandFdLimit(t, req.callerFdLimit()));
         Context ctx = new Context(req.root() == null ? null : req.root().toString(), preloadLib != null, notes, fdLimits);
-        if (req.dryRun()) {
-            return new RestoreOutcome(plan, report(plan, Map.of(), List.of(), Map.of(), true, null, ctx), List.of());
-        }
+        if (req.dryRun()) return dryRun(plan, req, ctx);
         java.util.BitSet targets = plan.targetNumbers();
         Map<Integer, OpenedDescription> opened = new HashMap<>();
         try {
@@ -66,14 +65,10 @@ public final class Restorer {
             }
             // image pid -> why the descriptions opened for that task never reached a COMMAND
             Map<Integer, String> unplaced = new HashMap<>();
-            if (plan.policy() == UnrestorablePolicy.FAIL) {
-                long inexact = inexactFds(plan, opened);
-                if (inexact > 0) {
-                    String why = "never placed: --unrestorable fail ran no COMMAND because " + inexact
-                            + (inexact == 1 ? " fd" : " fds") + " could not be restored exactly";
-                    for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), why);
-                    return new RestoreOutcome(plan, report(plan, opened, List.of(), unplaced, false, null, ctx), List.of());
-                }
+            String stop = failPolicyStop(plan, opened);
+            if (stop != null) {
+                for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), stop);
+                return new RestoreOutcome(plan, report(plan, opened, List.of(), unplaced, false, null, ctx), List.of());
             }
             List<SpawnedTask> spawned = new ArrayList<>();
             FdTableSpawner spawner = new FdTableSpawner(targets, preloadLib);
@@ -94,6 +89,45 @@ public final class Restorer {
         } finally {
             for (OpenedDescription o : opened.values()) if (o.placed()) Sys.close(o.fd());
         }
+    }
+
+    /**
+     * The dry run: the root is opened as the real run opens it (O_PATH), each description probed
+     * beneath it without opening it for I/O, --unrestorable fail and COMMAND judged as the real
+     * run would judge them, so that the report's statuses and exit code are the real run's.
+     */
+    private static RestoreOutcome dryRun(RestorePlan plan, RestoreRequest req, Context ctx) {
+        Map<Integer, OpenedDescription> predicted = new HashMap<>();
+        try (PathResolver resolver = PathResolver.open(req.root())) {
+            DescriptionProbe probe = new DescriptionProbe(resolver);
+            for (DescriptionPlan d : plan.descriptions().values()) predicted.put(d.objref(), probe.probe(d));
+        } catch (SysException e) {
+            return new RestoreOutcome(plan, report(plan, predicted, List.of(), Map.of(), true,
+                    "cannot open the root " + req.root() + ": " + e.getMessage(), ctx), List.of());
+        }
+        Map<Integer, String> unplaced = new HashMap<>();
+        String stop = failPolicyStop(plan, predicted);
+        String error = null;
+        if (stop != null) {
+            for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), stop);
+        } else if (req.command().isEmpty()) {
+            ctx.notes().add("no COMMAND given: whether it would start is not checked");
+        } else {
+            error = CommandLookup.whyNot(req.command(), System.getenv("PATH"));
+            if (error != null) {
+                for (TaskPlan t : plan.tasks()) unplaced.put(t.pid(), "never placed: its COMMAND could not start (see error)");
+            }
+        }
+        return new RestoreOutcome(plan, report(plan, predicted, List.of(), unplaced, true, error, ctx), List.of());
+    }
+
+    /** @return why --unrestorable fail runs no COMMAND for these outcomes, or null when it does (or is not the policy) */
+    private static String failPolicyStop(RestorePlan plan, Map<Integer, OpenedDescription> opened) {
+        if (plan.policy() != UnrestorablePolicy.FAIL) return null;
+        long inexact = inexactFds(plan, opened);
+        if (inexact == 0) return null;
+        return "never placed: --unrestorable fail ran no COMMAND because " + inexact
+                + (inexact == 1 ? " fd" : " fds") + " could not be restored exactly";
     }
 
     /**
@@ -158,17 +192,14 @@ public final class Restorer {
                     status = o.status();
                     why = o.why();
                     warnings = o.warnings();
-                    placed = o.placed();
+                    // a dry run's outcome holds no fd: what the real run would place
+                    placed = o.placed() || dryRun && (status == FdStatus.RESTORED || status == FdStatus.PLACEHOLDER);
                     if (placed && notPlaced != null) {
                         // opened (or a placeholder was), but no COMMAND ever got it
                         status = FdStatus.UNPLACED;
-                        why = o.why() == null ? "opened, " + notPlaced : o.why() + "; " + notPlaced;
+                        why = o.why() == null ? (dryRun ? "would be opened, " : "opened, ") + notPlaced : o.why() + "; " + notPlaced;
                         placed = false;
                     }
-                } else if (dryRun) {
-                    status = planned(d.action());
-                    why = d.why();
-                    placed = d.action() == Action.OPEN || d.action() == Action.PLACEHOLDER;
                 } else {
                     // the run stopped before this description was opened (the root could not be)
                     status = FdStatus.FAILED;
@@ -186,16 +217,6 @@ public final class Restorer {
         }
         return new RestoreReport(dryRun, ctx.root(), plan.policy().name().toLowerCase(java.util.Locale.ROOT), !spawned.isEmpty(),
                 error, ctx.notes(), tasks);
-    }
-
-    /** In a dry run the status is what would happen. */
-    private static FdStatus planned(Action a) {
-        return switch (a) {
-            case OPEN -> FdStatus.RESTORED;
-            case PLACEHOLDER -> FdStatus.PLACEHOLDER;
-            case SKIP -> FdStatus.SKIPPED;
-            case FAIL -> FdStatus.FAILED;
-        };
     }
 
     private static String comm(TaskPlan t) {

@@ -52,14 +52,23 @@ class RestoreAsUserTest {
         Files.setPosixFilePermissions(fdreport, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path report = home.resolve("report");
 
-        List<String> cmd = OtherUser.asNobody(OtherUser.java(tmp.resolve("cp"), RestoreMain.class,
-                image.toString(), fdreport.toString(), report.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
-        pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
-        pb.environment().put("HOME", home.toString());
-        String out = RestoreMain.runChild(pb, tmp.resolve("stderr"));
+        JsonNode dry = new ObjectMapper().readTree(asNobody(home, "--dry-run", image.toString(),
+                fdreport.toString(), report.toString()));
+        assertFalse(Files.exists(report), "the dry run ran nothing");
+        String out = asNobody(home, image.toString(), fdreport.toString(), report.toString());
 
         JsonNode r = new ObjectMapper().readTree(out);
+        // the dry run, as the same user, predicted the permission refusal and the O_NOATIME warning
+        for (int i = 0; i < 4; i++) {
+            JsonNode d = dry.get("tasks").get(0).get("fds").get(i);
+            JsonNode g = r.get("tasks").get(0).get("fds").get(i);
+            assertEquals(g.get("status"), d.get("status"), "fd " + g.get("fd") + " dry " + dry + " real " + out);
+            assertEquals(g.get("warnings"), d.get("warnings"), "fd " + g.get("fd"));
+            assertEquals(g.get("cloexec"), d.get("cloexec"), "fd " + g.get("fd"));
+        }
+        assertTrue(dry.get("tasks").get(0).get("fds").get(1).get("why").asText().contains("Permission denied"), dry.toString());
+        assertEquals(1, r.get("exitCode").asInt(), out);
+        assertEquals(r.get("exitCode"), dry.get("exitCode"));
         assertNull(r.get("error").textValue(), out);
         JsonNode fds = r.get("tasks").get(0).get("fds");
         assertEquals("restored", fds.get(0).get("status").asText(), out);
@@ -82,5 +91,14 @@ class RestoreAsUserTest {
             assertEquals(NOBODY, Files.getAttribute(lib, "unix:uid"));
             assertEquals("r-x------", PosixFilePermissions.toString(Files.getPosixFilePermissions(lib)));
         }
+    }
+
+    /** Runs RestoreMain with {@code args} as nobody, with {@code home} as its home and cache; returns its JSON report. */
+    private String asNobody(Path home, String... args) throws Exception {
+        List<String> cmd = OtherUser.asNobody(OtherUser.java(tmp.resolve("cp"), RestoreMain.class, args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        pb.environment().put("HOME", home.toString());
+        return RestoreMain.runChild(pb, tmp.resolve("stderr"));
     }
 }

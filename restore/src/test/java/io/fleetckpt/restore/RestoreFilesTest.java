@@ -43,9 +43,11 @@ class RestoreFilesTest {
         return r.tasks().get(0).fds().stream().filter(f -> f.fd() == fd).findFirst().orElseThrow();
     }
 
-    @Test
-    void relocatesUnderRootAndRefusesEscapesAndReportsChangedFiles() throws Exception {
-        Path root = Files.createDirectories(tmp.resolve("newroot"));
+    /**
+     * A root with data/ holding a file, a shorter one, a directory where a file was, symlinks that
+     * escape (absolute, through "..") and one that stays inside; fds 3..9 of task {@code pid} name them.
+     */
+    private static Images escapesAndChanges(Path root, int pid) throws Exception {
         Path data = Files.createDirectories(root.resolve("data"));
         Files.write(data.resolve("a.txt"), new byte[300]);
         Files.write(data.resolve("short.txt"), new byte[10]);
@@ -53,15 +55,21 @@ class RestoreFilesTest {
         Files.createSymbolicLink(data.resolve("abs"), Path.of("/etc"));
         Files.createSymbolicLink(data.resolve("up"), Path.of("../../.."));
         Files.createSymbolicLink(data.resolve("inside"), Path.of("a.txt"));
-        Image image = Images.task(40)
+        return Images.task(pid)
                 .fd(3, FdType.FILE, "/data/a.txt", 02 | 0100000, 100)
                 .fd(4, FdType.FILE, "/data/abs/hostname", 0, 0)
                 .fd(5, FdType.FILE, "/data/up/etc/hostname", 0, 0)
                 .fd(6, FdType.FILE, "/data/short.txt", 0, 500)
                 .fd(7, FdType.FILE, "/data/was-a-file", 0, 0)
                 .fd(8, FdType.FILE, "/data/missing.txt", 0, 0)
-                .fd(9, FdType.FILE, "/data/inside", 0, 20)
-                .build();
+                .fd(9, FdType.FILE, "/data/inside", 0, 20);
+    }
+
+    @Test
+    void relocatesUnderRootAndRefusesEscapesAndReportsChangedFiles() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("newroot"));
+        Path data = root.resolve("data");
+        Image image = escapesAndChanges(root, 40).build();
         Path out = tmp.resolve("report");
         RestoreOutcome o = run(image, root, UnrestorablePolicy.SKIP, false, out);
         RestoreReport r = o.report();
@@ -154,7 +162,73 @@ class RestoreFilesTest {
         assertTrue(o.report().dryRun());
         assertEquals(FdStatus.RESTORED, fd(o.report(), 3).status());
         assertEquals(FdStatus.PLACEHOLDER, fd(o.report(), 4).status());
-        assertEquals(0, o.report().exitCode());
+        assertEquals(1, o.report().exitCode(), "a placeholder makes the real run partial, so the dry run says so");
+        Image exact = Images.task(43).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2).build();
+        assertEquals(0, run(exact, null, UnrestorablePolicy.DEVNULL, true, tmp.resolve("r")).report().exitCode());
+    }
+
+    @Test
+    void dryRunPredictsTheRealRunFdByFd() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("newroot"));
+        Image image = escapesAndChanges(root, 55)
+                .fd(10, FdType.FILE, "/data/inside", 0400000, 0)
+                .fd(11, FdType.DIR, "/data/was-a-file", 01, 0)
+                .fd(12, FdType.SOCK, "socket:[9]", 02, 0)
+                .fd(13, FdType.FILE, "/proc/self/fd/0", 0, 0)
+                .build();
+        Path out = tmp.resolve("report");
+        RestoreReport dry = run(image, root, UnrestorablePolicy.DEVNULL, true, out).report();
+        assertFalse(Files.exists(out), "nothing run");
+        RestoreReport real = run(image, root, UnrestorablePolicy.DEVNULL, false, out).report();
+        assertTrue(Files.exists(out));
+        assertEquals(real.tasks().get(0).fds().size(), dry.tasks().get(0).fds().size());
+        for (FdReport r : real.tasks().get(0).fds()) {
+            FdReport d = fd(dry, r.fd());
+            assertEquals(r.status(), d.status(), "fd " + r.fd() + ": " + r.why() + " / " + d.why());
+            assertEquals(r.why(), d.why(), "fd " + r.fd());
+            assertEquals(r.warnings(), d.warnings(), "fd " + r.fd());
+        }
+        assertEquals(FdStatus.FAILED, fd(dry, 10).status(), "O_NOFOLLOW on a symlink: the real open gets ELOOP");
+        assertEquals(FdStatus.FAILED, fd(dry, 11).status(), "a directory opened for writing: EISDIR");
+        assertEquals(1, real.exitCode());
+        assertEquals(real.exitCode(), dry.exitCode());
+        assertEquals(real.count(FdStatus.RESTORED), dry.count(FdStatus.RESTORED));
+    }
+
+    @Test
+    void dryRunRefusesWhatTheRealRunRefusesWithItsExitCode() throws Exception {
+        Files.write(tmp.resolve("a"), new byte[5]);
+        Image image = Images.task(56).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2).build();
+        for (Path badRoot : new Path[] {tmp.resolve("no-such-root"), tmp.resolve("a")}) {
+            RestoreReport r = run(image, badRoot, UnrestorablePolicy.SKIP, true, tmp.resolve("out")).report();
+            assertTrue(r.error().startsWith("cannot open the root " + badRoot + ": "), r.error());
+            assertEquals(0, r.count(FdStatus.RESTORED), "nothing would be restored");
+            assertEquals(2, r.exitCode());
+            assertEquals(2, run(image, badRoot, UnrestorablePolicy.SKIP, false, tmp.resolve("out")).report().exitCode());
+        }
+        for (String missing : new String[] {tmp.resolve("no-such-command").toString(), "no-such-command-in-path"}) {
+            List<byte[]> cmd = List.of(missing.getBytes(StandardCharsets.UTF_8));
+            RestoreReport dry = new Restorer().restore(new RestoreRequest(image, List.of(), false, null,
+                    UnrestorablePolicy.SKIP, true, cmd, Map.of())).report();
+            assertTrue(dry.error().startsWith("COMMAND " + missing + ": "), dry.error());
+            assertEquals(FdStatus.UNPLACED, fd(dry, 3).status());
+            RestoreReport real = new Restorer().restore(new RestoreRequest(image, List.of(), false, null,
+                    UnrestorablePolicy.SKIP, false, cmd, Map.of())).report();
+            assertEquals(FdStatus.UNPLACED, fd(real, 3).status());
+            assertEquals(2, real.exitCode());
+            assertEquals(2, dry.exitCode(), "COMMAND would not start: " + dry.error());
+        }
+        Image unrestorable = Images.task(57).fd(3, FdType.FILE, tmp.resolve("a").toString(), 0, 2)
+                .fd(4, FdType.FIFO, "pipe:[5]", 0, 0).build();
+        RestoreReport dry = run(unrestorable, null, UnrestorablePolicy.FAIL, true, tmp.resolve("out")).report();
+        RestoreReport real = run(unrestorable, null, UnrestorablePolicy.FAIL, false, tmp.resolve("out")).report();
+        assertFalse(Files.exists(tmp.resolve("out")));
+        for (int n : new int[] {3, 4}) {
+            assertEquals(fd(real, n).status(), fd(dry, n).status(), "fd " + n);
+            assertEquals(fd(real, n).why().replace("opened, ", "would be opened, "), fd(dry, n).why(), "fd " + n);
+        }
+        assertTrue(fd(dry, 3).why().startsWith("would be opened, never placed: --unrestorable fail"), fd(dry, 3).why());
+        assertEquals(1, dry.exitCode());
     }
 
     @Test

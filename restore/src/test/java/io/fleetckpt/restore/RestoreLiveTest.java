@@ -93,7 +93,7 @@ class RestoreLiveTest {
         Path out = tmp.resolve("report");
         RestoreOutcome o = restore(image, List.of(parent), false, null, UnrestorablePolicy.DEVNULL, out);
         ReportedTable got = ReportedTable.parse(CPrograms.awaitFile(out));
-        ReportedTable want = ReportedTable.parse(captureAsReport(parent));
+        ReportedTable want = ReportedTable.parse(ReportedTable.ofProcess(parent));
         int newPid = o.spawned().get(0).pid();
 
         assertEquals(want.fds().keySet(), got.fds().keySet(), "exactly the original fd numbers, nothing of the JVM's");
@@ -107,6 +107,7 @@ class RestoreLiveTest {
             assertEquals(w.path(), g.path(), "fd " + w.fd() + " path");
             assertEquals(w.pos(), g.pos(), "fd " + w.fd() + " pos");
             assertEquals(w.flags() & ~02000000, g.flags() & ~02000000, "fd " + w.fd() + " flags");
+            assertEquals(w.mode(), g.mode(), "fd " + w.fd() + " file type");
         }
         assertEquals(0, got.fds().get(6).flags() & 02000000, "cloexec fd survives exec only without FD_CLOEXEC");
         assertEquals("6", got.cloexecEnv(), "the fd that had close-on-exec is named for COMMAND");
@@ -190,22 +191,5 @@ class RestoreLiveTest {
     private Path bundledPreload() throws java.io.IOException {
         assumeTrue(BundledPreload.available(), "built without gcc: no bundled preload library");
         return BundledPreload.install(tmp.resolve("cache")).orElseThrow();
-    }
-
-    /** The original's table in fdreport's format, read from /proc (what the restored one must match). */
-    private static String captureAsReport(int pid) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            for (int fd : s.map(p -> Integer.parseInt(p.getFileName().toString())).sorted().toList()) {
-                String info = Files.readString(Path.of("/proc/" + pid + "/fdinfo/" + fd));
-                String pos = info.lines().filter(l -> l.startsWith("pos:")).findFirst().orElseThrow().substring(4).trim();
-                String flags = info.lines().filter(l -> l.startsWith("flags:")).findFirst().orElseThrow().substring(6).trim();
-                int f = Integer.parseInt(flags, 8);
-                sb.append("fd=").append(fd).append(" cloexec=").append((f & 02000000) != 0 ? 1 : 0).append(" pos=").append(pos)
-                        .append(" flags=").append(Integer.toOctalString(f)).append(" path=")
-                        .append(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd))).append('\n');
-            }
-        }
-        return sb.toString();
     }
 }

@@ -1,6 +1,5 @@
 package io.fleetckpt.restore.open;
 
-import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.format.model.OpenFile;
 import io.fleetckpt.restore.plan.DescriptionPlan;
 import io.fleetckpt.restore.report.FdStatus;
@@ -8,7 +7,6 @@ import io.fleetckpt.restore.sys.OpenFlags;
 import io.fleetckpt.restore.sys.Sys;
 import io.fleetckpt.restore.sys.SysException;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -22,7 +20,6 @@ import static io.fleetckpt.restore.sys.OpenFlags.*;
  * position, type checked against the image, then kept at a number no restored table uses.
  */
 public final class DescriptionOpener {
-    private static final byte[] DEV_NULL = "/dev/null".getBytes(StandardCharsets.US_ASCII);
     /** Status flags F_SETFL may refuse on their own, tried away in this order (0: all saved flags). */
     private static final int[] REFUSABLE = {0, O_NOATIME, O_DIRECT, O_NOATIME | O_DIRECT, O_NOATIME | O_DIRECT | FASYNC};
 
@@ -39,8 +36,7 @@ public final class DescriptionOpener {
         return switch (plan.action()) {
             case OPEN -> reopen(plan);
             case PLACEHOLDER -> placeholder(plan);
-            case SKIP -> new OpenedDescription(plan, -1, FdStatus.SKIPPED, plan.why(), List.of());
-            case FAIL -> new OpenedDescription(plan, -1, FdStatus.FAILED, plan.why(), List.of());
+            case SKIP, FAIL -> FileChecks.notOpened(plan);
         };
     }
 
@@ -51,23 +47,25 @@ public final class DescriptionOpener {
         // Status flags are left out of open() and set with F_SETFL right after: O_NONBLOCK at open
         // keeps a path that now names a FIFO or device from hanging the restorer, and O_DIRECT
         // where the filesystem refuses it becomes a reported flag difference, not a failed fd.
-        int flags = pathOnly ? (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY)) | O_CLOEXEC | O_NOCTTY
+        // openat2 refuses O_PATH with any flag beside O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC
+        // (open(2) drops the others silently); O_PATH opens nothing for I/O, so none is needed.
+        int flags = pathOnly ? (saved & PATH_KEPT) | O_PATH | O_CLOEXEC
                 : (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY | SETFL_MASK)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
         String where = resolver.describe(plan.relativePath());
         int fd;
         try {
             fd = resolver.open(plan.relativePath(), flags);
         } catch (SysException e) {
-            return failed(plan, openFailure(e, where));
+            return failed(plan, FileChecks.openFailure(e, where));
         }
         try {
             List<String> warnings = new ArrayList<>();
             long[] st = Sys.fstat(fd);
             int nowType = (int) (st[0] & Sys.S_IFMT);
-            int wantType = modeOf(f.type());
-            if (wantType != 0 && nowType != wantType) {
+            String changed = FileChecks.typeChanged(f.type(), nowType, where);
+            if (changed != null) {
                 Sys.close(fd);
-                return failed(plan, "type changed: saved " + f.type().shortName + ", now " + typeName(nowType) + " at " + where);
+                return failed(plan, changed);
             }
             if (!pathOnly) {
                 String wrong = applyStatusFlags(fd, saved, warnings);
@@ -86,14 +84,12 @@ public final class DescriptionOpener {
     }
 
     private OpenedDescription placeholder(DescriptionPlan plan) {
-        int acc = plan.file().flags() & O_ACCMODE;
-        int flags = (acc == 3 ? O_RDWR : acc) | O_CLOEXEC | O_NOCTTY;
+        int flags = FileChecks.placeholderFlags(plan) | O_CLOEXEC | O_NOCTTY;
         try {
-            int fd = Sys.openat2(Sys.AT_FDCWD, DEV_NULL, flags, 0);
-            return new OpenedDescription(plan, park(fd), FdStatus.PLACEHOLDER,
-                    plan.why() + "; /dev/null " + OpenFlags.describe(flags & O_ACCMODE) + " in its place", List.of());
+            int fd = Sys.openat2(Sys.AT_FDCWD, FileChecks.DEV_NULL, flags, 0);
+            return new OpenedDescription(plan, park(fd), FdStatus.PLACEHOLDER, FileChecks.placeholderWhy(plan), List.of());
         } catch (SysException e) {
-            return failed(plan, plan.why() + "; and /dev/null failed: " + e.getMessage());
+            return failed(plan, FileChecks.placeholderFailed(plan, e));
         }
     }
 
@@ -112,7 +108,7 @@ public final class DescriptionOpener {
         }
         int got = Sys.fcntl(fd, F_GETFL, 0);
         if (r < 0 || (got & SETFL_MASK) != want) {
-            warnings.add("status flags: wanted " + statusNames(want) + ", kernel kept " + statusNames(got & SETFL_MASK));
+            warnings.add(FileChecks.statusFlagsKept(want, got & SETFL_MASK));
         }
         if ((got & O_ACCMODE) != (saved & O_ACCMODE)) {
             return "opened " + OpenFlags.describe(got & O_ACCMODE) + " instead of " + OpenFlags.describe(saved & O_ACCMODE);
@@ -120,17 +116,10 @@ public final class DescriptionOpener {
         return null;
     }
 
-    private static String statusNames(int flags) {
-        if (flags == 0) return "none";
-        String s = OpenFlags.describe(flags);
-        return s.substring(s.indexOf('|') + 1);
-    }
-
     private static void seek(int fd, OpenFile f, long size, int nowType, List<String> warnings) throws SysException {
         long pos = f.pos();
-        if (nowType == 0100000 && size < pos) {
-            warnings.add("file is now " + size + " bytes, shorter than the saved position " + pos);
-        }
+        String shorter = FileChecks.shorter(nowType, size, pos);
+        if (shorter != null) warnings.add(shorter);
         try {
             long at = Sys.lseek(fd, pos);
             if (at != pos) warnings.add("seek to " + pos + " landed at " + at);
@@ -159,40 +148,7 @@ public final class DescriptionOpener {
         }
     }
 
-    private static String openFailure(SysException e, String where) {
-        return switch (e.errno) {
-            case SysException.EXDEV -> "refused: " + where + " escapes the root (through '..' or a symlink)";
-            case SysException.ELOOP -> "refused: " + where + " goes through a symlink loop, a /proc magic link, or is a symlink opened O_NOFOLLOW";
-            case SysException.ENOENT -> "no longer exists: " + where;
-            default -> e.getMessage() + " opening " + where;
-        };
-    }
-
     private static OpenedDescription failed(DescriptionPlan plan, String why) {
-        return new OpenedDescription(plan, -1, FdStatus.FAILED, why, List.of());
-    }
-
-    private static int modeOf(FdType t) {
-        return switch (t) {
-            case FILE -> 0100000;
-            case DIR -> 0040000;
-            case CHR -> 0020000;
-            case BLK -> 0060000;
-            case SYMLINK -> 0120000;
-            default -> 0;
-        };
-    }
-
-    private static String typeName(int mode) {
-        return switch (mode) {
-            case 0100000 -> "REG";
-            case 0040000 -> "DIR";
-            case 0020000 -> "CHR";
-            case 0060000 -> "BLK";
-            case 0120000 -> "LINK";
-            case 0010000 -> "FIFO";
-            case 0140000 -> "SOCK";
-            default -> "mode 0" + Integer.toOctalString(mode);
-        };
+        return FileChecks.failed(plan, why);
     }
 }

@@ -1,6 +1,7 @@
 package io.fleetckpt.restore.plan;
 
 import io.fleetckpt.format.model.FdEntry;
+import io.fleetckpt.format.model.FdType;
 import io.fleetckpt.format.model.Image;
 import io.fleetckpt.format.model.OpenFile;
 import io.fleetckpt.format.model.RawBytes;
@@ -15,6 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+
+import static io.fleetckpt.format.FileFlags.O_CLOEXEC;
+import static io.fleetckpt.format.FileFlags.O_NOFOLLOW;
+import static io.fleetckpt.format.FileFlags.O_PATH;
 
 /**
  * Turns an image and a request into a {@link RestorePlan}, validating everything first: the
@@ -131,6 +136,14 @@ public final class Planner {
         }
         if ((flags & ~OpenFlags.SAVED_ALLOWED) != 0) {
             throw new PlanException(where + ": flags " + OpenFlags.describe(flags) + " hold bits an open file never has");
+        }
+        if ((flags & O_PATH) != 0 && (flags & ~(O_PATH | OpenFlags.PATH_KEPT | O_CLOEXEC)) != 0) {
+            throw new PlanException(where + ": flags " + OpenFlags.describe(flags)
+                    + ": an O_PATH description keeps no flag but O_DIRECTORY and O_NOFOLLOW, so the image is forged");
+        }
+        if (f.type() == FdType.SYMLINK && (flags & (O_PATH | O_NOFOLLOW)) != (O_PATH | O_NOFOLLOW)) {
+            throw new PlanException(where + ": a symlink with flags " + OpenFlags.describe(flags)
+                    + ": only O_PATH|O_NOFOLLOW holds a symlink itself, so the image is forged");
         }
         if (f.pos() < 0) throw new PlanException(where + ": negative position " + f.pos());
         RawBytes path = f.path();

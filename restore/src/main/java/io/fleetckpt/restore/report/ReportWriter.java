@@ -35,7 +35,7 @@ public final class ReportWriter {
     }
 
     public static void text(RestoreReport r, PrintWriter out) {
-        out.printf("%s%s, root %s, unrestorable=%s%n", r.dryRun() ? "restore plan (dry run, nothing opened)" : "restore",
+        out.printf("%s%s, root %s, unrestorable=%s%n", r.dryRun() ? "restore plan (dry run, nothing run: statuses and exit code predict the real run's)" : "restore",
                 r.commandRun() ? "" : (r.dryRun() ? "" : ", COMMAND not run"), r.root() == null ? "/" : r.root(), r.policy());
         if (r.error() != null) out.println("error: " + r.error());
         for (String n : r.notes()) out.println("note: " + n);

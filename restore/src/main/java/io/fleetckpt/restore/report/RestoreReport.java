@@ -32,14 +32,14 @@ public record RestoreReport(boolean dryRun, String root, String policy, boolean 
      * 0 when every fd was restored exactly; 1 when anything is a placeholder, skipped, failed,
      * unplaced or differs, or when some COMMANDs started and a later one could not; 2 when the run
      * failed before any COMMAND started (the root could not be opened, COMMAND could not start).
+     * A dry run's is the code the real run would exit with, as far as the dry run could tell.
      */
     public int exitCode() {
         if (error != null && !commandRun) return EXIT_BAD;
-        if (dryRun) return EXIT_ALL_RESTORED;
         boolean exact = tasks.stream().flatMap(t -> t.fds().stream())
                 .allMatch(f -> f.status() == FdStatus.RESTORED && f.warnings().isEmpty()
                         // open, but without its close-on-exec flag unless COMMAND sets it from the list
                         && !"deferred".equals(f.cloexec()));
-        return exact && commandRun && error == null ? EXIT_ALL_RESTORED : EXIT_PARTIAL;
+        return exact && (commandRun || dryRun) && error == null ? EXIT_ALL_RESTORED : EXIT_PARTIAL;
     }
 }

@@ -13,6 +13,11 @@ public final class OpenFlags {
             | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC_BIT | O_PATH;
     /** Flags that would create or truncate: the kernel clears them after open, so an image that has them is forged. */
     public static final int CREATING = O_CREAT | O_EXCL | O_TRUNC | O_TMPFILE_BIT;
+    /**
+     * The flags an O_PATH description keeps besides O_PATH (its f_flags hold no others), and the
+     * only ones openat2 accepts with O_PATH apart from O_CLOEXEC.
+     */
+    public static final int PATH_KEPT = O_DIRECTORY | O_NOFOLLOW;
     /** The status flags F_SETFL can change on Linux; open() cannot set O_ASYNC at all. */
     public static final int SETFL_MASK = O_APPEND | FASYNC | O_DIRECT | O_NOATIME | O_NONBLOCK;
 

@@ -11,6 +11,14 @@ public final class Sys {
     private static final long SYS_FSTAT = 5;
     private static final long SYS_KCMP = 312;
     private static final long SYS_OPENAT2 = 437;
+    private static final long SYS_FACCESSAT2 = 439;
+    private static final long SYS_GETEUID = 107;
+    private static final int AT_EACCESS = 0x200;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    public static final int R_OK = 4;
+    public static final int W_OK = 2;
+    /** capability(7) number of CAP_FOWNER: may set O_NOATIME on files it does not own. */
+    public static final int CAP_FOWNER = 3;
     public static final long RESOLVE_NO_MAGICLINKS = 0x02;
     public static final long RESOLVE_BENEATH = 0x08;
     private static final int KCMP_FILE = 0;
@@ -66,11 +74,40 @@ public final class Sys {
         return (int) fd;
     }
 
-    /** fstat(2) → {st_mode, st_size} (x86-64 struct stat: mode at 24, size at 48). */
+    /** fstat(2) → {st_mode, st_size, st_uid} (x86-64 struct stat: mode at 24, uid at 28, size at 48). */
     public static long[] fstat(int fd) throws SysException {
         Pointer st = SCRATCH.get().stat;
         if (C.syscall(SYS_FSTAT, fd, st.address(), 0, 0, 0, 0) != 0) throw new SysException("fstat", errno());
-        return new long[] {st.getInt(24) & 0xffffffffL, st.getLong(48)};
+        return new long[] {st.getInt(24) & 0xffffffffL, st.getLong(48), st.getInt(28) & 0xffffffffL};
+    }
+
+    /**
+     * faccessat2(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS): whether the effective user may open
+     * what {@code fd} (an O_PATH fd) names for {@code mode} (R_OK, W_OK), by the permission checks
+     * open itself makes, without opening it.
+     */
+    public static void faccess(int fd, int mode) throws SysException {
+        Pointer name = SCRATCH.get().name;
+        name.putByte(0, (byte) 0);
+        if (C.syscall(SYS_FACCESSAT2, fd, name.address(), mode, AT_EACCESS | AT_EMPTY_PATH, 0, 0) != 0) {
+            throw new SysException("faccessat2", errno());
+        }
+    }
+
+    public static long geteuid() {
+        return C.syscall(SYS_GETEUID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** Whether this process has capability {@code cap} in its effective set (CapEff of /proc/self/status). */
+    public static boolean hasCapability(int cap) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >>> cap & 1) != 0;
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // unknown: say no, the cautious answer for a prediction
+        }
+        return false;
     }
 
     /** statvfs(3): whether the file system holding {@code path} is mounted noexec (no mapping for execution). */

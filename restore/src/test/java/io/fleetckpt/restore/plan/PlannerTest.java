@@ -34,6 +34,21 @@ class PlannerTest {
     }
 
     @Test
+    void pathOnlyDescriptionsWithFlagsTheKernelNeverKeepsAreRefused() throws Exception {
+        // O_PATH with O_RDWR|O_APPEND: open(2) drops them, openat2 refuses them, f_flags never has them
+        String m = refused(Images.task(7).fd(3, FdType.FILE, "/etc/passwd", 010000000 | 02 | 02000, 0).build());
+        assertTrue(m.contains("pid 7 fd 3 (objref 1)") && m.contains("an O_PATH description keeps no flag"), m);
+        m = refused(Images.task(7).fd(3, FdType.SYMLINK, "/etc/localtime", 0, 0).build());
+        assertTrue(m.contains("only O_PATH|O_NOFOLLOW holds a symlink"), m);
+        m = refused(Images.task(7).fd(3, FdType.SYMLINK, "/etc/localtime", 010000000, 0).build());
+        assertTrue(m.contains("only O_PATH|O_NOFOLLOW holds a symlink"), m);
+        RestorePlan ok = planner.plan(Images.task(7).fd(3, FdType.SYMLINK, "/etc/localtime", 010400000, 0)
+                .fd(4, FdType.DIR, "/etc", 010200000, 0).fd(5, FdType.FILE, "/etc/passwd", 010000000 | 02000000, 0).build(),
+                List.of(), false, null, UnrestorablePolicy.FAIL);
+        assertEquals(3, ok.count(Action.OPEN));
+    }
+
+    @Test
     void pathTraversalAndNulBytesAreRefused() {
         String m = refused(Images.task(7).fd(3, FdType.FILE, "/data/../../etc/shadow", 0, 0).build());
         assertTrue(m.contains("not canonical") && m.contains("/data/../../etc/shadow"), m);

@@ -20,7 +20,8 @@ import java.util.List;
 /**
  * A restore in a JVM of its own, as {@code fleetckpt restore IMAGE -- COMMAND...} does it with the
  * default preload (installed in the user's cache directory): tests start it as another user.
- * usage: RestoreMain IMAGE COMMAND [ARGS...]; prints the JSON report, waits for COMMAND.
+ * usage: RestoreMain [--dry-run] IMAGE COMMAND [ARGS...]; prints the JSON report, waits for COMMAND.
+ * A dry run installs no library: it judges where the library would be installed, as the CLI does.
  */
 public final class RestoreMain {
     private RestoreMain() {
@@ -40,12 +41,16 @@ public final class RestoreMain {
     }
 
     public static void main(String[] args) throws Exception {
-        var image = ImageReader.readImage(Files.readAllBytes(Path.of(args[0])));
+        boolean dryRun = args[0].equals("--dry-run");
+        int first = dryRun ? 1 : 0;
+        var image = ImageReader.readImage(Files.readAllBytes(Path.of(args[first])));
         List<byte[]> command = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) command.add(args[i].getBytes(StandardCharsets.UTF_8));
-        Path preload = BundledPreload.install(BundledPreload.defaultCacheDir(System.getenv())).orElse(null);
+        for (int i = first + 1; i < args.length; i++) command.add(args[i].getBytes(StandardCharsets.UTF_8));
+        Path cache = BundledPreload.defaultCacheDir(System.getenv());
+        Path preload = !dryRun ? BundledPreload.install(cache).orElse(null)
+                : BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null;
         RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, List.of(), false, null,
-                UnrestorablePolicy.DEVNULL, false, command, System.getenv(), preload));
+                UnrestorablePolicy.DEVNULL, dryRun, command, System.getenv(), preload));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         ReportWriter.json(o.report(), out);
         for (SpawnedTask t : o.spawned()) FdTableSpawner.waitFor(t.pid());
