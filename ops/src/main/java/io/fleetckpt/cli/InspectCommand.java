@@ -14,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -59,8 +60,7 @@ public final class InspectCommand implements Callable<Integer> {
         } else if (Files.isRegularFile(image)) {
             valid = new ImageWalker(image, options).walk(sink) == null;
         } else {
-            if (Files.isDirectory(image)) throw new CommandFailure(image + ": is a directory");
-            if (!Files.exists(image)) throw new CommandFailure(image + ": no such file");
+            if (Files.isDirectory(image) || !Files.exists(image)) throw new CommandFailure(image + ": " + ImageFiles.whyNot(image));
             // a pipe (bash's <(...) is /dev/fd/N), a FIFO, a character device: read as a stream
             InputStream in;
             try {

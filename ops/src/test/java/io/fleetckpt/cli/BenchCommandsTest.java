@@ -67,7 +67,7 @@ class BenchCommandsTest {
         CliRun r = CliRun.of("bench", "pipeline", "--hosts", "2", "--tasks", "2", "--fds", "3", "--repeats", "1", "--warmup", "0");
         assertEquals(0, r.code(), r.err() + r.out());
         JsonNode n = lastLine(r);
-        assertEquals("pipeline", n.get("benchmark").asText());
+        assertEquals("pipeline", n.get("bench").asText());
         assertEquals(2, n.get("hosts").asInt());
         assertEquals(2, n.get("tasks_per_host").asInt());
         assertEquals(3, n.get("fds_per_task").asInt());

@@ -202,10 +202,12 @@ class RestoreCommandsTest {
         partialStore();
         String storeDir = tmp.resolve("store").toString();
         CliRun vm = run("restore", "--store", storeDir, "--checkpoint", "ck-p", "--host", "vm", "--pid", "100", "--dry-run");
-        assertEquals(0, vm.code(), vm.err());
-        assertEquals("fleetckpt restore: warning: checkpoint ck-p host vm is a PARTIAL image: " + PARTIAL_REASON, vm.err().strip());
+        // the dry run's own verdict (the synthetic image's paths do not exist here) is not the point
+        assertEquals(List.of("fleetckpt restore: warning: checkpoint ck-p host vm is a PARTIAL image: " + PARTIAL_REASON),
+                vm.err().lines().filter(l -> l.contains("warning")).toList(), vm.err());
         CliRun db = run("restore", "--store", storeDir, "--checkpoint", "ck-p", "--host", "db", "--pid", "100", "--dry-run");
-        assertEquals("", db.err().strip());
+        assertEquals(List.of(), db.err().lines().filter(l -> l.contains("warning")).toList(), db.err());
+        assertEquals(vm.code(), db.code(), "the same verdict for both hosts' images: " + vm.out() + db.out());
     }
 
     /** A device, FIFO or symlink at the image's name in OUTDIR is the user's: refused, not replaced by a regular file. */
