@@ -30,6 +30,9 @@ public final class FdScanner {
     static final int CHUNK = 256;
     /** below this many fds in all, one worker does everything. */
     static final int PARALLEL_MIN_FDS = 2 * CHUNK;
+    /** How long the calling thread spins for a scan to end before it parks; see {@link #awaitSpinning}. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     /** How often the calling thread looks for stuck workers while the scan runs. */
     private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -63,6 +66,15 @@ public final class FdScanner {
 
     /** @return one scan per pid, in the order given */
     public Map<Integer, TaskScan> scan(List<Integer> pids) {
+        return scan(pids, () -> { });
+    }
+
+    /**
+     * @param meanwhile work for the calling thread while the workers read fds (it would only
+     *                  wait otherwise); it must not make calls that can block on a filesystem
+     * @return one scan per pid, in the order given
+     */
+    public Map<Integer, TaskScan> scan(List<Integer> pids, Runnable meanwhile) {
         FdLister lister = new FdLister(sys);
         Map<Integer, int[]> listed = new LinkedHashMap<>();
         Map<Integer, TaskError> failed = new LinkedHashMap<>();
@@ -78,7 +90,8 @@ public final class FdScanner {
         }
         Job job = new Job(listed);
         int workers = total >= PARALLEL_MIN_FDS ? Math.min(threads, job.chunks.size()) : 1;
-        if (!job.chunks.isEmpty()) watch(job, workers);
+        if (job.chunks.isEmpty()) meanwhile.run();
+        else watch(job, workers, meanwhile);
 
         Map<Integer, TaskScan> result = new LinkedHashMap<>();
         for (int pid : pids) {
@@ -100,10 +113,12 @@ public final class FdScanner {
     }
 
     /** Starts the workers and waits for them, giving up those stuck in a call. */
-    private void watch(Job job, int workers) {
+    private void watch(Job job, int workers, Runnable meanwhile) {
         List<Worker> live = new ArrayList<>();
         for (int i = 0; i < workers; i++) live.add(job.start());
         try {
+            meanwhile.run();
+            if (workers < CORES) awaitSpinning(job.done);
             while (!job.done.await(WATCH_NANOS, TimeUnit.NANOSECONDS)) {
                 if (job.failure.get() != null) break;
                 long now = System.nanoTime();
@@ -136,6 +151,19 @@ public final class FdScanner {
         Throwable t = job.failure.get();
         if (t instanceof RuntimeException re) throw re;
         if (t instanceof Error err) throw err;
+    }
+
+    /**
+     * Waits for a small scan without parking: a parked thread takes 10-25 µs to wake on a VM,
+     * which a 10-fd window would notice. Only while a core is free (fewer workers than cores),
+     * and never longer than {@link #SPIN_NANOS}.
+     */
+    private static void awaitSpinning(CountDownLatch done) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        for (int spins = 0; done.getCount() > 0 && System.nanoTime() - deadline < 0; spins++) {
+            if ((spins & 63) == 63) Thread.yield();
+            else Thread.onSpinWait();
+        }
     }
 
     /** The shared state of one scan: its chunks, what was read, which tasks failed. */

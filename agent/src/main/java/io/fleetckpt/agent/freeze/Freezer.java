@@ -49,6 +49,14 @@ public final class Freezer {
     }
 
     public FrozenSet freeze(Selection sel) throws IOException, FreezeTimeout {
+        return freeze(sel, () -> { });
+    }
+
+    /**
+     * @param justBefore runs right before the first freeze request, once everything else is
+     *                   ready (for what should be under way when the tasks are frozen)
+     */
+    public FrozenSet freeze(Selection sel, Runnable justBefore) throws IOException, FreezeTimeout {
         FreezeLedger ledger = new FreezeLedger(stateDir, self);
         try {
             ledger.flush(); // before anything is made or frozen: a state dir we cannot write leaves nothing behind
@@ -164,6 +172,7 @@ public final class Freezer {
             set = new FrozenSet(sys, method, kind, own, movedFrom, controls, toStop, alreadyFrozen, ledger);
             notes.forEach(set::note);
             set.installHook();
+            justBefore.run();
             set.startedAt(System.nanoTime());
             for (CgroupFreezer.Control c : controls) c.set(true);
             for (int p : toStop) {
