@@ -77,21 +77,27 @@ public final class FdScanner {
     public Map<Integer, TaskScan> scan(List<Integer> pids, Runnable meanwhile) {
         FdLister lister = new FdLister(sys);
         Map<Integer, int[]> listed = new LinkedHashMap<>();
+        Map<Integer, AtomicInteger> spareDirs = new LinkedHashMap<>();
         Map<Integer, TaskError> failed = new LinkedHashMap<>();
         long total = 0;
         for (int pid : pids) {
             try {
-                int[] fds = lister.list(pid);
-                listed.put(pid, fds);
-                total += fds.length;
+                FdLister.Listing l = lister.listKeepingDir(pid);
+                listed.put(pid, l.fds());
+                spareDirs.put(pid, new AtomicInteger(l.fdDir()));
+                total += l.fds().length;
             } catch (FdLister.TaskFailure f) {
                 failed.put(pid, f.error);
             }
         }
-        Job job = new Job(listed);
+        Job job = new Job(listed, spareDirs);
         int workers = total >= PARALLEL_MIN_FDS ? Math.min(threads, job.chunks.size()) : 1;
-        if (job.chunks.isEmpty()) meanwhile.run();
-        else watch(job, workers, meanwhile);
+        try {
+            if (job.chunks.isEmpty()) meanwhile.run();
+            else watch(job, workers, meanwhile);
+        } finally {
+            job.closeSpareDirs();
+        }
 
         Map<Integer, TaskScan> result = new LinkedHashMap<>();
         for (int pid : pids) {
@@ -179,7 +185,11 @@ public final class FdScanner {
         final CountDownLatch done;
         volatile boolean cancelled;
 
-        Job(Map<Integer, int[]> listed) {
+        /** per task, the lister's /proc/PID/fd dirfd until a reader takes it over (then -1) */
+        final Map<Integer, AtomicInteger> spareDirs;
+
+        Job(Map<Integer, int[]> listed, Map<Integer, AtomicInteger> spareDirs) {
+            this.spareDirs = spareDirs;
             // Chunks are dealt round-robin over the processes, so that threads taking the next chunk
             // are mostly on different processes: /proc/PID/fd work on one process contends in the
             // kernel (its fd directory's dentry, task_lock, file_lock), measured on Linux 6.18 at
@@ -206,6 +216,23 @@ public final class FdScanner {
             Worker w = new Worker(this, new FdReader(sys, statCall));
             pool.execute(w);
             return w;
+        }
+
+        /** The lister's dirfd of the task, for one reader only: it becomes that reader's own. */
+        int takeDir(int pid) {
+            AtomicInteger d = spareDirs.get(pid);
+            return d == null ? -1 : d.getAndSet(-1);
+        }
+
+        /**
+         * Closes what no reader took. A worker given up and still running takes nothing after
+         * this, so no thread ever uses a dirfd another has closed (and its number perhaps reused).
+         */
+        void closeSpareDirs() {
+            for (AtomicInteger d : spareDirs.values()) {
+                int fd = d.getAndSet(-1);
+                if (fd >= 0) sys.close(fd);
+            }
         }
 
         void fail(int pid, TaskError e) {
@@ -248,7 +275,7 @@ public final class FdScanner {
             if (job.taskFailures.containsKey(ch.pid)) return true;
             long token = probe.begin(ch.pid, -1);
             try {
-                reader.task(ch.pid);
+                reader.task(ch.pid, () -> job.takeDir(ch.pid));
             } catch (FdLister.TaskFailure f) {
                 job.fail(ch.pid, f.error);
             }
