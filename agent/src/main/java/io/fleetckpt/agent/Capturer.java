@@ -428,7 +428,9 @@ public final class Capturer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-        } else if (pool.getCorePoolSize() != threads) {
+        } else if (pool.getCorePoolSize() < threads) {
+            // never shrunk: that interrupts the idle threads, and a task handed over just then
+            // (the scan's first worker) finds none waiting and waits for a new thread to start
             pool.setCorePoolSize(threads);
         }
         pool.prestartAllCoreThreads();
