@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -263,10 +264,12 @@ static void write_file(const char *dir, const char *name, const char *value) {
     close(f);
 }
 
+/* Polls as the agent does: yielding now and then, since a task has to run to freeze itself. */
 static void await_frozen(const char *dir) {
     char path[4096], buf[256];
     snprintf(path, sizeof path, "%s/cgroup.events", dir);
-    for (;;) {
+    for (int polls = 1;; polls++) {
+        if (polls % 16 == 0) sched_yield();
         int f = open(path, O_RDONLY);
         int n = read(f, buf, sizeof buf - 1);
         close(f);
