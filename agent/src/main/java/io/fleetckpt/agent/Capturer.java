@@ -3,6 +3,7 @@ package io.fleetckpt.agent;
 import io.fleetckpt.agent.capture.CapturedFd;
 import io.fleetckpt.agent.capture.CapturedTask;
 import io.fleetckpt.agent.capture.FdScanner;
+import io.fleetckpt.agent.capture.Standby;
 import io.fleetckpt.agent.capture.StatCall;
 import io.fleetckpt.agent.capture.WindowBudget;
 import io.fleetckpt.agent.capture.TaskError;
@@ -95,10 +96,14 @@ public final class Capturer implements AutoCloseable {
         if (req.freeze() && !sel.pids().isEmpty()) {
             Freezer freezer = new Freezer(sys, mounts, req.stateDir(), self, req.freezeTimeout());
             FrozenSet fz = null;
+            // the scan's first worker wakes while the tasks freeze, not after
+            Standby standby = new Standby(workers);
             try {
-                fz = freezer.freeze(sel);
+                fz = freezer.freeze(sel, standby::arm);
             } catch (FreezeTimeout e) {
                 notes.add("freeze failed, captured without freezing: " + e.getMessage());
+            } finally {
+                if (fz == null) standby.release();
             }
             if (fz != null) {
                 try {
@@ -109,10 +114,11 @@ public final class Capturer implements AutoCloseable {
                     sel = sel.with(forkedWhileFreezing(sel, fz));
                     req.listener().onPhase(CaptureListener.Phase.FROZEN, sel.pids());
                     WindowBudget budget = WindowBudget.frozen(req.maxFrozen(), fz.windowStartNanos());
-                    compared = scanAndShare(sel, workers, threads, req.statCall(), budget, ph, req.listener());
+                    compared = scanAndShare(sel, standby, threads, req.statCall(), budget, ph, req.listener());
                 } finally {
                     long thawStart = System.nanoTime();
                     fz.thaw();
+                    standby.release();
                     thawNs = System.nanoTime() - thawStart;
                     windowNs = fz.windowNanos();
                     notes.addAll(fz.thawProblems());
@@ -184,10 +190,12 @@ public final class Capturer implements AutoCloseable {
         List<Integer> scanned = new ArrayList<>();
         for (int p : sel.pids()) if (!owners.containsKey(p)) scanned.add(p);
         long s0 = System.nanoTime();
-        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, threads, statCall, budget).scan(scanned);
+        List<TaskError> threadTables = new ArrayList<>();
+        Map<Integer, TaskScan> scans = new FdScanner(sys, workers, threads, statCall, budget)
+                .scan(scanned, () -> threadTables.addAll(new ThreadTables(sys).unshared(scanned)));
         ph.scan += System.nanoTime() - s0;
         listener.onPhase(CaptureListener.Phase.SCANNED, scanned);
-        return share(sel, owners, scans, workers, threads, budget, true, 1, ph, listener);
+        return share(sel, owners, scans, threadTables, workers, threads, budget, true, 1, ph, listener);
     }
 
     /**
@@ -227,7 +235,8 @@ public final class Capturer implements AutoCloseable {
         Map<Integer, TaskScan> ordered = new LinkedHashMap<>();
         for (int p : sel.pids()) if (settled.containsKey(p)) ordered.put(p, settled.get(p));
         listener.onPhase(CaptureListener.Phase.SCANNED, new ArrayList<>(ordered.keySet()));
-        return assemble(share(sel, owners, ordered, workers, threads, budget, false, scans, ph, listener));
+        List<TaskError> threadTables = new ThreadTables(sys).unshared(new ArrayList<>(ordered.keySet()));
+        return assemble(share(sel, owners, ordered, threadTables, workers, threads, budget, false, scans, ph, listener));
     }
 
     /**
@@ -244,7 +253,8 @@ public final class Capturer implements AutoCloseable {
         return rest;
     }
 
-    private Compared share(Selection sel, Map<Integer, Integer> owners, Map<Integer, TaskScan> scans,
+    /** @param threadTables what {@link ThreadTables} found for the scanned tasks */
+    private Compared share(Selection sel, Map<Integer, Integer> owners, Map<Integer, TaskScan> scans, List<TaskError> threadTables,
                        ExecutorService workers, int threads, WindowBudget budget, boolean keyOnPos, int scanCount, Phases ph,
                        CaptureListener listener) throws IOException {
         long s0 = System.nanoTime();
@@ -263,7 +273,7 @@ public final class Capturer implements AutoCloseable {
                 errors.computeIfAbsent(s.pid(), x -> new ArrayList<>()).addAll(s.errors());
             }
         }
-        for (TaskError e : new ThreadTables(sys).unshared(new ArrayList<>(scans.keySet()))) {
+        for (TaskError e : threadTables) {
             if (errors.containsKey(e.pid())) continue;
             errors.put(e.pid(), new ArrayList<>(List.of(e)));
             input.removeIf(t -> t.pid() == e.pid());
@@ -418,7 +428,9 @@ public final class Capturer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-        } else if (pool.getCorePoolSize() != threads) {
+        } else if (pool.getCorePoolSize() < threads) {
+            // never shrunk: that interrupts the idle threads, and a task handed over just then
+            // (the scan's first worker) finds none waiting and waits for a new thread to start
             pool.setCorePoolSize(threads);
         }
         pool.prestartAllCoreThreads();

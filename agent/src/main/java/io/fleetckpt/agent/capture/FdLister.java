@@ -18,8 +18,22 @@ final class FdLister {
 
     /** @return the fd numbers in ascending order */
     int[] list(int pid) throws TaskFailure {
+        Listing l = listKeepingDir(pid);
+        sys.close(l.fdDir());
+        return l.fds();
+    }
+
+    /**
+     * The fd numbers and the open /proc/PID/fd dirfd they were listed with: a reader of the task
+     * can take it over rather than open the directory again.
+     */
+    record Listing(int[] fds, int fdDir) {
+    }
+
+    Listing listKeepingDir(int pid) throws TaskFailure {
         int dfd = sys.open(ProcNames.path("/proc/" + pid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
         if (dfd < 0) throw TaskFailure.ofOpen(pid, "/proc/" + pid + "/fd", dfd);
+        boolean listed = false;
         try {
             int[] fds = new int[256];
             int n = 0;
@@ -40,9 +54,10 @@ final class FdLister {
             }
             int[] out = Arrays.copyOf(fds, n);
             Arrays.sort(out);
-            return out;
+            listed = true;
+            return new Listing(out, dfd);
         } finally {
-            sys.close(dfd);
+            if (!listed) sys.close(dfd);
         }
     }
 

@@ -54,11 +54,21 @@ final class FdReader implements AutoCloseable {
      * chunks of different tasks in turn, so a reader comes back to a task many times.
      */
     void task(int newPid) throws FdLister.TaskFailure {
+        task(newPid, () -> -1);
+    }
+
+    /**
+     * @param spareFdDir asked only when this reader has no dirfds of the task yet: an open
+     *                   /proc/PID/fd dirfd of the task that the reader takes over (closes it with
+     *                   its own), or -1 to open one
+     */
+    void task(int newPid, java.util.function.IntSupplier spareFdDir) throws FdLister.TaskFailure {
         if (newPid == pid) return;
         int[] dirs = opened.get(newPid);
         if (dirs == null) {
             probe.calling(CallProbe.OPEN_DIRS);
-            int d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
+            int d = spareFdDir.getAsInt();
+            if (d < 0) d = sys.open(ProcNames.path("/proc/" + newPid + "/fd"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
             if (d < 0) throw FdLister.TaskFailure.ofOpen(newPid, "/proc/" + newPid + "/fd", d);
             int i = sys.open(ProcNames.path("/proc/" + newPid + "/fdinfo"), Syscalls.O_RDONLY | Syscalls.O_DIRECTORY | Syscalls.O_CLOEXEC);
             if (i < 0) {

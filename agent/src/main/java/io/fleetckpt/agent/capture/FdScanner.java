@@ -30,6 +30,9 @@ public final class FdScanner {
     static final int CHUNK = 256;
     /** below this many fds in all, one worker does everything. */
     static final int PARALLEL_MIN_FDS = 2 * CHUNK;
+    /** How long the calling thread spins for a scan to end before it parks; see {@link #awaitSpinning}. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     /** How often the calling thread looks for stuck workers while the scan runs. */
     private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -63,22 +66,38 @@ public final class FdScanner {
 
     /** @return one scan per pid, in the order given */
     public Map<Integer, TaskScan> scan(List<Integer> pids) {
+        return scan(pids, () -> { });
+    }
+
+    /**
+     * @param meanwhile work for the calling thread while the workers read fds (it would only
+     *                  wait otherwise); it must not make calls that can block on a filesystem
+     * @return one scan per pid, in the order given
+     */
+    public Map<Integer, TaskScan> scan(List<Integer> pids, Runnable meanwhile) {
         FdLister lister = new FdLister(sys);
         Map<Integer, int[]> listed = new LinkedHashMap<>();
+        Map<Integer, AtomicInteger> spareDirs = new LinkedHashMap<>();
         Map<Integer, TaskError> failed = new LinkedHashMap<>();
         long total = 0;
         for (int pid : pids) {
             try {
-                int[] fds = lister.list(pid);
-                listed.put(pid, fds);
-                total += fds.length;
+                FdLister.Listing l = lister.listKeepingDir(pid);
+                listed.put(pid, l.fds());
+                spareDirs.put(pid, new AtomicInteger(l.fdDir()));
+                total += l.fds().length;
             } catch (FdLister.TaskFailure f) {
                 failed.put(pid, f.error);
             }
         }
-        Job job = new Job(listed);
+        Job job = new Job(listed, spareDirs);
         int workers = total >= PARALLEL_MIN_FDS ? Math.min(threads, job.chunks.size()) : 1;
-        if (!job.chunks.isEmpty()) watch(job, workers);
+        try {
+            if (job.chunks.isEmpty()) meanwhile.run();
+            else watch(job, workers, meanwhile);
+        } finally {
+            job.closeSpareDirs();
+        }
 
         Map<Integer, TaskScan> result = new LinkedHashMap<>();
         for (int pid : pids) {
@@ -100,10 +119,12 @@ public final class FdScanner {
     }
 
     /** Starts the workers and waits for them, giving up those stuck in a call. */
-    private void watch(Job job, int workers) {
+    private void watch(Job job, int workers, Runnable meanwhile) {
         List<Worker> live = new ArrayList<>();
         for (int i = 0; i < workers; i++) live.add(job.start());
         try {
+            meanwhile.run();
+            if (workers < CORES) awaitSpinning(job.done);
             while (!job.done.await(WATCH_NANOS, TimeUnit.NANOSECONDS)) {
                 if (job.failure.get() != null) break;
                 long now = System.nanoTime();
@@ -138,6 +159,19 @@ public final class FdScanner {
         if (t instanceof Error err) throw err;
     }
 
+    /**
+     * Waits for a small scan without parking: a parked thread takes 10-25 µs to wake on a VM,
+     * which a 10-fd window would notice. Only while a core is free (fewer workers than cores),
+     * and never longer than {@link #SPIN_NANOS}.
+     */
+    private static void awaitSpinning(CountDownLatch done) {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        for (int spins = 0; done.getCount() > 0 && System.nanoTime() - deadline < 0; spins++) {
+            if ((spins & 63) == 63) Thread.yield();
+            else Thread.onSpinWait();
+        }
+    }
+
     /** The shared state of one scan: its chunks, what was read, which tasks failed. */
     private final class Job {
         final List<Chunk> chunks = new ArrayList<>();
@@ -151,7 +185,11 @@ public final class FdScanner {
         final CountDownLatch done;
         volatile boolean cancelled;
 
-        Job(Map<Integer, int[]> listed) {
+        /** per task, the lister's /proc/PID/fd dirfd until a reader takes it over (then -1) */
+        final Map<Integer, AtomicInteger> spareDirs;
+
+        Job(Map<Integer, int[]> listed, Map<Integer, AtomicInteger> spareDirs) {
+            this.spareDirs = spareDirs;
             // Chunks are dealt round-robin over the processes, so that threads taking the next chunk
             // are mostly on different processes: /proc/PID/fd work on one process contends in the
             // kernel (its fd directory's dentry, task_lock, file_lock), measured on Linux 6.18 at
@@ -178,6 +216,23 @@ public final class FdScanner {
             Worker w = new Worker(this, new FdReader(sys, statCall));
             pool.execute(w);
             return w;
+        }
+
+        /** The lister's dirfd of the task, for one reader only: it becomes that reader's own. */
+        int takeDir(int pid) {
+            AtomicInteger d = spareDirs.get(pid);
+            return d == null ? -1 : d.getAndSet(-1);
+        }
+
+        /**
+         * Closes what no reader took. A worker given up and still running takes nothing after
+         * this, so no thread ever uses a dirfd another has closed (and its number perhaps reused).
+         */
+        void closeSpareDirs() {
+            for (AtomicInteger d : spareDirs.values()) {
+                int fd = d.getAndSet(-1);
+                if (fd >= 0) sys.close(fd);
+            }
         }
 
         void fail(int pid, TaskError e) {
@@ -220,7 +275,7 @@ public final class FdScanner {
             if (job.taskFailures.containsKey(ch.pid)) return true;
             long token = probe.begin(ch.pid, -1);
             try {
-                reader.task(ch.pid);
+                reader.task(ch.pid, () -> job.takeDir(ch.pid));
             } catch (FdLister.TaskFailure f) {
                 job.fail(ch.pid, f.error);
             }

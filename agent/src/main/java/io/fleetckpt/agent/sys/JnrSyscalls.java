@@ -2,8 +2,6 @@ package io.fleetckpt.agent.sys;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
 
 /**
  * {@link Syscalls} over glibc through jnr-ffi (glibc 2.33 or newer, for the {@code fstatat}
@@ -15,31 +13,30 @@ final class JnrSyscalls implements Syscalls {
      * generated stubs pass garbage as the 6th argument of a function with exactly six primitive
      * parameters (jnr-ffi issue #181), which made kcmp fail with EBADF. The extra 0 is ignored.
      * <p>
-     * No array is {@code @Pinned}: jnr-ffi pins one with a JNI critical region held for the whole
-     * call, and while a thread holds one, a garbage collection that falls due waits for it and
-     * every thread that allocates or pins waits for that collection (HotSpot's GC locker). A stat
-     * blocked on a hung filesystem thus stopped the whole agent, the thread that was to give the
-     * stat up and thaw the tasks included. Unpinned, jnr-ffi copies each array through native
-     * memory ({@code @In}: before the call, {@code @Out}: after it), which costs a copy of the
-     * buffer per call.
+     * No Java array is passed at all: jnr-ffi would either pin it ({@code @Pinned}: a JNI critical
+     * region held for the whole call, and while a thread holds one, a garbage collection that
+     * falls due waits for it and every thread that allocates or pins waits for that collection,
+     * HotSpot's GC locker; a stat blocked on a hung filesystem thus stopped the whole agent, the
+     * thread that was to give the stat up and thaw the tasks included) or copy it whole in and out
+     * through a slower call path. Names and buffers go through each thread's
+     * {@link NativeScratch} instead: the name is copied in, only what the kernel filled is copied out.
      */
     public interface Libc {
         long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-        long syscall(long nr, long fd, @Out byte[] buf, long len);
+        /** Pointers are addresses of {@link NativeScratch} memory: primitive arguments only. */
+        int open(long path, int flags, int mode);
 
-        int open(@In byte[] path, int flags, int mode);
+        int openat(int dirfd, long name, int flags, int mode);
 
-        int openat(int dirfd, @In byte[] name, int flags, int mode);
+        long readlinkat(int dirfd, long name, long buf, long len);
 
-        long readlinkat(int dirfd, @In byte[] name, @Out byte[] buf, long len);
+        int fstatat(int dirfd, long name, long buf, int flags);
 
-        int fstatat(int dirfd, @In byte[] name, @Out byte[] buf, int flags);
+        /** Five parameters: clear of the six-primitive trap above. */
+        int statx(int dirfd, long name, int flags, int mask, long buf);
 
-        /** Five parameters, two of them arrays: clear of the six-primitive trap above. */
-        int statx(int dirfd, @In byte[] name, int flags, int mask, @Out byte[] buf);
-
-        long read(int fd, @Out byte[] buf, long len);
+        long read(int fd, long buf, long len);
 
         int close(int fd);
 
@@ -53,6 +50,7 @@ final class JnrSyscalls implements Syscalls {
     private final long sysKcmp;
     private final long sysGetdents64;
     private final StatLayout layout;
+    private final ThreadLocal<NativeScratch> scratch;
 
     private JnrSyscalls(String arch) {
         this.c = LibraryLoader.create(Libc.class).load("c");
@@ -63,6 +61,7 @@ final class JnrSyscalls implements Syscalls {
             default -> throw new UnsupportedOperationException("syscall numbers unknown for architecture " + arch);
         }
         this.layout = StatLayout.forArch(arch);
+        this.scratch = ThreadLocal.withInitial(() -> new NativeScratch(runtime));
     }
 
     static JnrSyscalls instance() {
@@ -82,27 +81,36 @@ final class JnrSyscalls implements Syscalls {
 
     @Override
     public int open(byte[] path, int flags) {
-        return err(c.open(path, flags, 0));
+        return err(c.open(scratch.get().name(path), flags, 0));
     }
 
     @Override
     public int getdents64(int dirfd, byte[] buf) {
-        return err(c.syscall(sysGetdents64, dirfd, buf, buf.length));
+        NativeScratch m = scratch.get();
+        long r = c.syscall(sysGetdents64, dirfd, m.data(buf.length), buf.length, 0, 0, 0);
+        m.copyOut(buf, r);
+        return err(r);
     }
 
     @Override
     public int readlinkat(int dirfd, byte[] name, byte[] buf) {
-        return err(c.readlinkat(dirfd, name, buf, buf.length));
+        NativeScratch m = scratch.get();
+        long r = c.readlinkat(dirfd, m.name(name), m.data(buf.length), buf.length);
+        m.copyOut(buf, r);
+        return err(r);
     }
 
     @Override
     public int openat(int dirfd, byte[] name, int flags) {
-        return err(c.openat(dirfd, name, flags, 0));
+        return err(c.openat(dirfd, scratch.get().name(name), flags, 0));
     }
 
     @Override
     public int read(int fd, byte[] buf) {
-        return err(c.read(fd, buf, buf.length));
+        NativeScratch m = scratch.get();
+        long r = c.read(fd, m.data(buf.length), buf.length);
+        m.copyOut(buf, r);
+        return err(r);
     }
 
     @Override
@@ -112,12 +120,18 @@ final class JnrSyscalls implements Syscalls {
 
     @Override
     public int fstatat(int dirfd, byte[] name, byte[] statBuf, int flags) {
-        return err(c.fstatat(dirfd, name, statBuf, flags));
+        NativeScratch m = scratch.get();
+        int r = c.fstatat(dirfd, m.name(name), m.data(statBuf.length), flags);
+        if (r == 0) m.copyOut(statBuf, statBuf.length);
+        return err(r);
     }
 
     @Override
     public int statx(int dirfd, byte[] name, int flags, int mask, byte[] statxBuf) {
-        return err(c.statx(dirfd, name, flags, mask, statxBuf));
+        NativeScratch m = scratch.get();
+        int r = c.statx(dirfd, m.name(name), flags, mask, m.data(statxBuf.length));
+        if (r == 0) m.copyOut(statxBuf, statxBuf.length);
+        return err(r);
     }
 
     @Override

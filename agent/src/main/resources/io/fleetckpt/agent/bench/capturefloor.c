@@ -15,6 +15,10 @@
  *                                 CGROUP, a cgroup v2 directory) are frozen around that work and
  *                                 the window is measured from the freeze write to the thaw write.
  *                                 Prints "ns WORK WINDOW FDS OFDS KCMPS" per repetition.
+ *   capturefloor serve PID...     the same floor, kept running like an agent: one repetition per
+ *                                 line on stdin (a cgroup to freeze as above, or "-"), its line
+ *                                 printed at once; ends at EOF. Later repetitions find the
+ *                                 process warm (its memory touched, its symbols bound).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,6 +30,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -264,10 +269,12 @@ static void write_file(const char *dir, const char *name, const char *value) {
     close(f);
 }
 
+/* Polls as the agent does: yielding now and then, since a task has to run to freeze itself. */
 static void await_frozen(const char *dir) {
     char path[4096], buf[256];
     snprintf(path, sizeof path, "%s/cgroup.events", dir);
-    for (;;) {
+    for (int polls = 1;; polls++) {
+        if (polls % 16 == 0) sched_yield();
         int f = open(path, O_RDONLY);
         int n = read(f, buf, sizeof buf - 1);
         close(f);
@@ -278,28 +285,45 @@ static void await_frozen(const char *dir) {
     }
 }
 
+/* One repetition; prints "ns WORK WINDOW FDS OFDS KCMPS". */
+static int floor_once(const char *cgroup, int npids, int *pids) {
+    for (int i = 0; i < nrecs; i++) free(recs[i].link);
+    nrecs = 0;
+    kcmps = 0;
+    long w0 = now_ns();
+    if (cgroup) {
+        write_file(cgroup, "cgroup.freeze", "1");
+        await_frozen(cgroup);
+    }
+    long t0 = now_ns();
+    for (int i = 1; i < npids; i++) { /* shared fd tables: compare with the first */
+        kcmps++;
+        syscall(SYS_kcmp, pids[0], pids[i], KCMP_FILES, 0, 0);
+    }
+    for (int i = 0; i < npids; i++) scan(pids[i]);
+    int ofds = share();
+    long t1 = now_ns();
+    if (cgroup) write_file(cgroup, "cgroup.freeze", "0");
+    long w1 = now_ns();
+    if (kcmp_failed) { fprintf(stderr, "capturefloor: kcmp failed\n"); return 2; }
+    printf("ns %ld %ld %d %d %ld\n", t1 - t0, w1 - w0, nrecs, ofds, kcmps);
+    fflush(stdout);
+    return 0;
+}
+
 static int floor_run(int reps, const char *cgroup, int npids, int *pids) {
     for (int r = 0; r < reps; r++) {
-        for (int i = 0; i < nrecs; i++) free(recs[i].link);
-        nrecs = 0;
-        kcmps = 0;
-        long w0 = now_ns();
-        if (cgroup) {
-            write_file(cgroup, "cgroup.freeze", "1");
-            await_frozen(cgroup);
-        }
-        long t0 = now_ns();
-        for (int i = 1; i < npids; i++) { /* shared fd tables: compare with the first */
-            kcmps++;
-            syscall(SYS_kcmp, pids[0], pids[i], KCMP_FILES, 0, 0);
-        }
-        for (int i = 0; i < npids; i++) scan(pids[i]);
-        int ofds = share();
-        long t1 = now_ns();
-        if (cgroup) write_file(cgroup, "cgroup.freeze", "0");
-        long w1 = now_ns();
-        if (kcmp_failed) { fprintf(stderr, "capturefloor: kcmp failed\n"); return 2; }
-        printf("ns %ld %ld %d %d %ld\n", t1 - t0, w1 - w0, nrecs, ofds, kcmps);
+        if (floor_once(cgroup, npids, pids)) return 2;
+    }
+    return 0;
+}
+
+/* One repetition per line read: the line is the cgroup to freeze, or "-" for none. */
+static int floor_serve(int npids, int *pids) {
+    char line[4096];
+    while (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\n")] = 0;
+        if (floor_once(strcmp(line, "-") ? line : NULL, npids, pids)) return 2;
     }
     return 0;
 }
@@ -315,6 +339,12 @@ int main(int argc, char **argv) {
         for (int i = 0; i < n; i++) pids[i] = atoi(argv[a + i]);
         return floor_run(reps, cg, n, pids);
     }
-    fprintf(stderr, "usage: capturefloor hold N DIR | floor REPS [--freeze CGROUP] PID...\n");
+    if (argc >= 3 && !strcmp(argv[1], "serve")) {
+        int n = argc - 2;
+        int *pids = malloc(sizeof(int) * n);
+        for (int i = 0; i < n; i++) pids[i] = atoi(argv[2 + i]);
+        return floor_serve(n, pids);
+    }
+    fprintf(stderr, "usage: capturefloor hold N DIR | floor REPS [--freeze CGROUP] PID... | serve PID...\n");
     return 2;
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * {@code fleetckpt bench capture}: the agent's capture of one process with 10, 1,000 and 10,000
  * fds, and of several processes with ~100k in all, against the same processes measured in the
  * same run by a C program making the same syscalls (the floor) and by lsof. Medians of
- * interleaved repetitions after a warm-up.
+ * interleaved repetitions after a warm-up; the floor, like the agent, is a long-running process
+ * measured warm (and, for comparison, also started afresh for each repetition).
  */
 @Command(name = "capture",
         mixinStandardHelpOptions = true,
@@ -53,7 +54,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     private record Row(String name, int fds, int ofds, double j1Window, double j1Total, double jnWindow, double jnTotal,
-                       double floorWork, double floorWindow, double lsof, Phases j1, Phases jn, long kcmps,
+                       double floorWork, double floorWindow, double floorFreshWindow, double lsof, Phases j1, Phases jn, long kcmps,
                        long floorKcmps, double j1FstatatWindow, Phases j1Fstatat) {
         double usPerFd(double ms) {
             return ms * 1000 / fds;
@@ -66,6 +67,14 @@ public final class BenchCaptureCommand implements Callable<Integer> {
      */
     private record Phases(double scan, double share, double rest) {
     }
+
+    /** Repetitions of the long-running C floor before measuring (its first touches memory and binds symbols). */
+    private static final int FLOOR_WARM_UPS = 3;
+    /**
+     * Warm-up rounds for the smallest tables: 1,500 captures of 10 fds before the first measured
+     * one (fewer left the frozen window of a 10-fd capture 1.5-2x longer, in code not yet compiled).
+     */
+    private static final int MAX_WARM_UP_ROUNDS = 500;
 
     @Override
     public Integer call() throws Exception {
@@ -132,20 +141,29 @@ public final class BenchCaptureCommand implements Callable<Integer> {
 
     private Row measure(String name, CaptureBenchRig rig, Capturer capturer, CgroupMounts mounts, Path origin, Path state,
                         List<Integer> pids, int r) throws Exception {
+        try (CaptureBenchRig.FloorServer floor = rig.serveFloor(pids)) {
+            return measure(name, rig, floor, capturer, mounts, origin, state, pids, r);
+        }
+    }
+
+    private Row measure(String name, CaptureBenchRig rig, CaptureBenchRig.FloorServer floor, Capturer capturer, CgroupMounts mounts,
+                        Path origin, Path state, List<Integer> pids, int r) throws Exception {
         List<Selector> sel = pids.stream().map(p -> (Selector) new Selector.Pid(p)).toList();
         CaptureRequest one = CaptureRequest.of(sel).withStateDir(state).withThreads(1);
         CaptureRequest many = one.withThreads(threads);
         // the same capture with fstatat instead of statx (cached attributes): what the switch costs or saves
         CaptureRequest oneFstatat = one.withStatCall(StatCall.FSTATAT);
-        // warm-up: JIT (about 20,000 fds' worth), procfs dentries
+        // warm-up, as a long-running agent is warm: JIT (about 20,000 fds' worth, and for small
+        // tables enough captures that the per-capture code is compiled too), procfs dentries
         int fdsPerRun = Math.max(1, pids.size() * ProcOracleCount.fds(pids.get(0)));
-        for (int w = Math.max(2, Math.min(50, 20_000 / fdsPerRun)); w > 0; w--) {
+        for (int w = warmUps(fdsPerRun); w > 0; w--) {
             check(capturer.capture(one));
             check(capturer.capture(many));
             check(capturer.capture(oneFstatat));
         }
+        for (int w = 0; w < FLOOR_WARM_UPS; w++) floorOnce(rig, floor, mounts, origin, pids, true);
         long[] j1w = new long[r], j1t = new long[r], jnw = new long[r], jnt = new long[r];
-        long[] fw = new long[r], fwin = new long[r], ls = new long[r];
+        long[] fw = new long[r], fwin = new long[r], ffresh = new long[r], ls = new long[r];
         long[] j1scan = new long[r], j1share = new long[r], jnscan = new long[r], jnshare = new long[r];
         long[] j1rest = new long[r], jnrest = new long[r];
         long[] fsw = new long[r], fsscan = new long[r], fsshare = new long[r], fsrest = new long[r];
@@ -180,24 +198,45 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             kcmps = a.timings().kcmpCalls();
             fds = (int) a.fdCount();
             ofds = a.openFileCount();
-            Path cg = rig.cgroupFor(mounts.v2(), pids);
-            try {
-                CaptureBenchRig.Floor f = rig.floor(1, cg, pids).get(0);
-                if (f.fds() != fds || f.ofds() != ofds) {
-                    throw new IllegalStateException("the C floor saw " + f.fds() + " fds / " + f.ofds()
+            CaptureBenchRig.Floor fresh = null, f;
+            if (i % 2 == 1) fresh = floorOnce(rig, floor, mounts, origin, pids, false);
+            f = floorOnce(rig, floor, mounts, origin, pids, true);
+            if (fresh == null) fresh = floorOnce(rig, floor, mounts, origin, pids, false);
+            for (CaptureBenchRig.Floor x : List.of(f, fresh)) {
+                if (x.fds() != fds || x.ofds() != ofds) {
+                    throw new IllegalStateException("the C floor saw " + x.fds() + " fds / " + x.ofds()
                             + " open files, the agent " + fds + " / " + ofds);
                 }
-                fw[i] = f.workNs();
-                fwin[i] = f.windowNs();
-                floorKcmps = f.kcmps();
-            } finally {
-                CaptureBenchRig.leaveCgroup(origin, cg, pids);
             }
+            fw[i] = f.workNs();
+            fwin[i] = f.windowNs();
+            ffresh[i] = fresh.windowNs();
+            floorKcmps = f.kcmps();
             ls[i] = rig.lsofNanos(pids);
         }
-        return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ls),
+        return new Row(name, fds, ofds, med(j1w), med(j1t), med(jnw), med(jnt), med(fw), med(fwin), med(ffresh), med(ls),
                 new Phases(med(j1scan), med(j1share), med(j1rest)), new Phases(med(jnscan), med(jnshare), med(jnrest)), kcmps, floorKcmps,
                 med(fsw), new Phases(med(fsscan), med(fsshare), med(fsrest)));
+    }
+
+    /**
+     * One repetition of the C floor under freeze: by the long-running floor process (warm, as the
+     * agent is: the ratios use it) or by a fresh process (cold: its first touch of memory and
+     * symbols, shown for comparison).
+     */
+    private static CaptureBenchRig.Floor floorOnce(CaptureBenchRig rig, CaptureBenchRig.FloorServer floor, CgroupMounts mounts,
+                                                   Path origin, List<Integer> pids, boolean warm) throws Exception {
+        Path cg = rig.cgroupFor(mounts.v2(), pids);
+        try {
+            return warm ? floor.run(cg) : rig.floor(1, cg, pids).get(0);
+        } finally {
+            CaptureBenchRig.leaveCgroup(origin, cg, pids);
+        }
+    }
+
+    /** Rounds of warm-up captures (three captures each) for a case of {@code fdsPerRun} fds. */
+    private static int warmUps(int fdsPerRun) {
+        return Math.max(2, Math.min(MAX_WARM_UP_ROUNDS, 20_000 / fdsPerRun));
     }
 
     /** The size of a process's fd table. */
@@ -242,6 +281,15 @@ public final class BenchCaptureCommand implements Callable<Integer> {
         out.println("  per fd, agent and C floor make the same syscalls: readlinkat, openat+read+close of fdinfo,"
                 + " statx (cached attributes); the agent makes fewer kcmp calls (its merge sort joins equal files as it meets them).");
         out.println();
+        out.println("what is measured: both windows run from the freeze request to the thaw request, both processes warm"
+                + " (the agent after " + MAX_WARM_UP_ROUNDS * 3 + " warm-up captures for the smallest case, down to 6 for the"
+                + " largest; the C floor kept running after " + FLOOR_WARM_UPS + " repetitions);"
+                + " the same C floor started afresh for each repetition, cold, for comparison:");
+        for (Row r : rows) {
+            out.printf("  %-12s C floor window warm %.2f ms, fresh process %.2f ms (fresh/warm %.2f)%n", r.name(), r.floorWindow(),
+                    r.floorFreshWindow(), r.floorFreshWindow() / r.floorWindow());
+        }
+        out.println();
         out.println("stat call, agent 1 thread, same run: statx with AT_STATX_DONT_SYNC (the default) against fstatat:");
         for (Row r : rows) {
             out.printf("  %-12s frozen window statx %.2f ms, fstatat %.2f ms (statx/fstatat %.2f); scan %.2f / %.2f ms%n",
@@ -274,6 +322,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             root.put("total_ms_1t", round(ten.j1Total()));
             root.put("floor_ms", round(ten.floorWindow()));
             root.put("floor_work_ms", round(ten.floorWork()));
+            root.put("floor_fresh_ms", round(ten.floorFreshWindow()));
             root.put("lsof_ms", round(ten.lsof()));
             root.put("ratio_frozen_floor_1t", round(ten.j1Window() / ten.floorWindow()));
             root.put("ratio_frozen_floor", round(ten.jnWindow() / ten.floorWindow()));
@@ -291,6 +340,7 @@ public final class BenchCaptureCommand implements Callable<Integer> {
             n.put("frozen_ms", round(r.jnWindow()));
             n.put("total_ms", round(r.jnTotal()));
             n.put("floor_ms", round(r.floorWindow()));
+            n.put("floor_fresh_ms", round(r.floorFreshWindow()));
             n.put("lsof_ms", round(r.lsof()));
         }
         return om.writeValueAsString(root);

@@ -62,6 +62,12 @@ final class CaptureBenchRig implements AutoCloseable {
 
     /** One floor measurement: work (scan + share) and window (freeze write to thaw write), in ns. */
     record Floor(long workNs, long windowNs, int fds, int ofds, long kcmps) {
+        /** A line "ns WORK WINDOW FDS OFDS KCMPS". */
+        static Floor parse(String line) {
+            String[] f = line.split(" ");
+            return new Floor(Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
+                    Long.parseLong(f[5]));
+        }
     }
 
     List<Floor> floor(int reps, Path frozenCgroup, List<Integer> pids) throws IOException, InterruptedException {
@@ -72,12 +78,48 @@ final class CaptureBenchRig implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         if (p.waitFor() != 0) throw new IOException("C floor failed: " + out);
         List<Floor> res = new ArrayList<>();
-        for (String line : out.lines().toList()) {
-            String[] f = line.split(" ");
-            res.add(new Floor(Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
-                    Long.parseLong(f[5])));
-        }
+        for (String line : out.lines().toList()) res.add(Floor.parse(line));
         return res;
+    }
+
+    /** Starts the floor as a long-running process on {@code pids}: warm from its second repetition on, like the agent. */
+    FloorServer serveFloor(List<Integer> pids) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "serve"));
+        pids.forEach(p -> cmd.add(p.toString()));
+        return new FloorServer(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /** A running {@code capturefloor serve}: one repetition per {@link #run}. */
+    static final class FloorServer implements AutoCloseable {
+        private final Process process;
+        private final java.io.Writer in;
+        private final BufferedReader out;
+
+        private FloorServer(Process process) {
+            this.process = process;
+            this.in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.US_ASCII);
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+        }
+
+        /** One repetition, freezing {@code frozenCgroup} around it (null: no freeze). */
+        Floor run(Path frozenCgroup) throws IOException {
+            in.write((frozenCgroup == null ? "-" : frozenCgroup.toString()) + "\n");
+            in.flush();
+            String line = out.readLine();
+            if (line == null) throw new IOException("C floor failed (see its message above)");
+            return Floor.parse(line);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Wall time of {@code lsof -n -P -o -p PIDS}, process start included (as a user runs it). */
