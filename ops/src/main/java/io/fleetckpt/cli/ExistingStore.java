@@ -16,7 +16,7 @@ final class ExistingStore {
 
     static FileSystemImageStore open(Path dir) throws IOException {
         if (!Files.isDirectory(dir.resolve("checkpoints"))) {
-            throw new IOException("no image store at " + dir + " (expected " + dir.resolve("checkpoints") + ")");
+            throw new IOException("no image store at " + dir + " (expected " + dir.resolve("checkpoints") + "; --store DIR names another)");
         }
         return new FileSystemImageStore(dir);
     }

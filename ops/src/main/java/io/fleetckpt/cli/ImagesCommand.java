@@ -26,7 +26,8 @@ final class ImagesCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory")
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = LocalCommand.DEFAULT_STORE,
+            description = "image store directory (default ${DEFAULT-VALUE}: where `local` stores)")
     java.nio.file.Path store;
 
     @Option(names = "--checkpoint", paramLabel = "ID", description = "only this checkpoint")

@@ -59,6 +59,9 @@ final class LocalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The store of a local run on the default --data, which images and pull read by default. */
+    static final String DEFAULT_STORE = "fleetckpt-data/store";
+
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "fleetckpt-data",
             description = "broker, agent and store data, kept across runs (default: ${DEFAULT-VALUE} under the working "
                     + "directory); one local at a time per directory")

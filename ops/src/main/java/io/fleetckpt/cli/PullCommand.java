@@ -45,7 +45,8 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "H", description = "only this host's image")
     String host;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "image store directory")
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = LocalCommand.DEFAULT_STORE,
+            description = "image store directory (default ${DEFAULT-VALUE}: where `local` stores)")
     Path store;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUTDIR", description = "where the images go")

@@ -36,8 +36,12 @@ class ErrorHandlerTest {
     void aMissingStoreIsOneErrorLineWithoutTheUsageText() {
         CliRun r = CliRun.of("images", "--store", "/nonexistent-store-dir");
         assertEquals(2, r.code());
-        assertEquals("fleetckpt images: error: no image store at /nonexistent-store-dir (expected /nonexistent-store-dir/checkpoints)",
-                r.err().strip());
+        assertEquals("fleetckpt images: error: no image store at /nonexistent-store-dir (expected /nonexistent-store-dir/checkpoints;"
+                + " --store DIR names another)", r.err().strip());
+        // without --store: local's default store, relative to where the command runs
+        CliRun byDefault = CliRun.withEnv(java.util.Map.of(), "images");
+        assertEquals("fleetckpt images: error: no image store at fleetckpt-data/store (expected fleetckpt-data/store/checkpoints;"
+                + " --store DIR names another)", byDefault.err().strip());
     }
 
     @Test

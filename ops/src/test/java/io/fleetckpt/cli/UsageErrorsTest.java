@@ -33,7 +33,7 @@ class UsageErrorsTest {
 
     @Test
     void missingAndUnknownOptionsAndCommands() {
-        assertUsageError("fleetckpt images", "missing required option: '--store=DIR'", run("images"));
+        assertUsageError("fleetckpt images", "unknown option: '--stor' (did you mean --store?)", run("images", "--stor"));
         assertUsageError("fleetckpt pull", "missing required parameter: 'ID'", run("pull"));
         assertUsageError("fleetckpt tail",
                 "missing required argument (specify one of these): (--records | --images | --control | --dlq)", run("tail"));
