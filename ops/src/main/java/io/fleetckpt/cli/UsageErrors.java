@@ -131,6 +131,8 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         if (m.startsWith("Error: ")) m = m.substring("Error: ".length());
         m = oneLine(m);
+        // picocli's help command words it its own way ("Unknown subcommand 'x'.")
+        m = m.replaceFirst("^Unknown subcommand ('.*')\\.$", "unknown command $1");
         if (ex instanceof UnmatchedArgumentException u) m += suggestions(u);
         return decapitalize(m);
     }

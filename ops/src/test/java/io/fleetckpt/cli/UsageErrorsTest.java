@@ -40,6 +40,7 @@ class UsageErrorsTest {
         assertUsageError("fleetckpt inspect", "unexpected argument 'b'", run("inspect", "a", "b"));
         assertUsageError("fleetckpt", "unknown command 'agnet' (did you mean agent or images or aggregator?)",
                 run("agnet"));
+        assertUsageError("fleetckpt", "unknown command 'nosuch'", run("help", "nosuch"));
     }
 
     /** Out-of-range numbers and durations are refused while parsing, before any broker is asked for. */

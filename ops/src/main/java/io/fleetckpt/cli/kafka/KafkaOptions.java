@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class KafkaOptions {
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (or FLEETCKPT_BOOTSTRAP_SERVERS, or bootstrap.servers in --client-properties).")
+            description = "Kafka bootstrap servers (or FLEETCKPT_BOOTSTRAP_SERVER, or bootstrap.servers in --client-properties).")
     public String bootstrapServers;
 
     @Option(names = {"--kafka-config", "--client-properties"}, paramLabel = "FILE",
