@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import static io.fleetckpt.format.FileFlags.O_CLOEXEC;
+import static io.fleetckpt.format.FileFlags.O_EXCL;
+import static io.fleetckpt.format.FileFlags.O_TMPFILE_BIT;
 import static io.fleetckpt.format.FileFlags.O_NOFOLLOW;
 import static io.fleetckpt.format.FileFlags.O_PATH;
 
@@ -130,11 +132,15 @@ public final class Planner {
             throws PlanException {
         String where = "pid " + pid + " fd " + fd + " (objref " + f.objref() + ")";
         int flags = f.flags();
-        if ((flags & OpenFlags.CREATING) != 0) {
+        // O_EXCL stays on a pidfd opened with PIDFD_THREAD, __O_TMPFILE on an O_TMPFILE file: the
+        // kernel keeps those, so they are not forged, just never reopened (see below)
+        boolean tmpfile = (flags & O_TMPFILE_BIT) != 0 && f.type() == FdType.FILE;
+        int kept = (f.type() == FdType.ANON ? O_EXCL : 0) | (tmpfile ? O_TMPFILE_BIT : 0);
+        if ((flags & OpenFlags.CREATING & ~kept) != 0) {
             throw new PlanException(where + ": flags " + OpenFlags.describe(flags)
                     + " would create or truncate; the kernel never keeps these in f_flags, so the image is forged");
         }
-        if ((flags & ~OpenFlags.SAVED_ALLOWED) != 0) {
+        if ((flags & ~(OpenFlags.SAVED_ALLOWED | kept)) != 0) {
             throw new PlanException(where + ": flags " + OpenFlags.describe(flags) + " hold bits an open file never has");
         }
         if ((flags & O_PATH) != 0 && (flags & ~(O_PATH | OpenFlags.PATH_KEPT | O_CLOEXEC)) != 0) {
@@ -145,13 +151,15 @@ public final class Planner {
             throw new PlanException(where + ": a symlink with flags " + OpenFlags.describe(flags)
                     + ": only O_PATH|O_NOFOLLOW holds a symlink itself, so the image is forged");
         }
-        if (f.pos() < 0) throw new PlanException(where + ": negative position " + f.pos());
         RawBytes path = f.path();
         if (path.length() >= PATH_MAX) throw new PlanException(where + ": path of " + path.length() + " bytes exceeds PATH_MAX");
         for (int i = 0; i < path.length(); i++) {
             if (path.byteAt(i) == 0) throw new PlanException(where + ": path holds a NUL byte at " + i + ": " + path.escaped());
         }
-        String why = Reopenability.whyNot(f);
+        String why = tmpfile ? "an O_TMPFILE file never had a name to reopen"
+                // only special files seek there (/proc/PID/mem, /dev/mem), and none of them is the same file elsewhere
+                : f.pos() < 0 ? "negative position " + f.pos() + ", which only special files such as /proc/PID/mem have"
+                : Reopenability.whyNot(f);
         if (why == null) return new DescriptionPlan(f, Action.OPEN, relative(path, where), null);
         Action a = switch (policy) {
             case SKIP -> Action.SKIP;
