@@ -54,7 +54,7 @@ class JsonErrorTest {
         assertTrue(invalid.get("error").asText().startsWith(forged + ": offset 372: FD_DATA (303) record at 360, field f_flags: "),
                 invalid.toString());
         Path tmpfile = Files.write(tmp.resolve("tmpfile.img"),
-                ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/tmp/#123 (deleted)", 020200002, 0).build()));
+                ImageWriter.toBytes(Images.task(5).fd(3, FdType.SYMLINK, "/etc/passwd", 0, 0).build()));
         JsonNode refused = assertJsonError("fleetckpt restore", run("restore", tmpfile.toString(), "--json", "--", "true"));
         assertTrue(refused.get("error").asText().startsWith("refused: pid 5 fd 3 (objref 1)"), refused.toString());
     }

@@ -411,12 +411,12 @@ class RestoreCommandsTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains(forged + ": offset 372: FD_DATA (303) record at 360, field f_flags: 0x201 (O_WRONLY|O_TRUNC)"),
                 r.err());
-        // __O_TMPFILE: a valid image (a kernel keeps it) that restore refuses by policy
+        // a symlink held without O_PATH|O_NOFOLLOW: a valid image (the reader does not judge type against flags) that restore refuses
         Path tmpfile = tmp.resolve("tmpfile.img");
-        Files.write(tmpfile, ImageWriter.toBytes(Images.task(5).fd(3, FdType.FILE, "/tmp/#123 (deleted)", 020200002, 0).build()));
+        Files.write(tmpfile, ImageWriter.toBytes(Images.task(5).fd(3, FdType.SYMLINK, "/etc/passwd", 0, 0).build()));
         CliRun t = run("restore", tmpfile.toString(), "--", "true");
         assertEquals(2, t.code());
-        assertTrue(t.err().contains("refused: pid 5 fd 3 (objref 1)") && t.err().contains("__O_TMPFILE"), t.err());
+        assertTrue(t.err().contains("refused: pid 5 fd 3 (objref 1)") && t.err().contains("only O_PATH|O_NOFOLLOW holds a symlink itself"), t.err());
 
         Path garbage = tmp.resolve("garbage.img");
         Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
