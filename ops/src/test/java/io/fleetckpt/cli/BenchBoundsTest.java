@@ -35,8 +35,8 @@ class BenchBoundsTest {
         usageError(CliRun.of("bench", "codec", "--tasks", "99999999", "--fds", "99999999"), "bench codec",
                 "--tasks at most 4,194,304 and --fds at most 1,048,576");
         CliRun big = CliRun.of("bench", "codec", "--tasks", "4000000", "--fds", "1000000");
-        usageError(big, "bench codec", "--tasks × --fds = 4,000,000,000,000 fd entries needs ~6,153,846,409 MB of heap; at most ");
-        assertTrue(big.err().contains(" here ("), big.err());
+        usageError(big, "bench codec", "--tasks × --fds = 4,000,000,000,000 fd entries needs ~6,153,846,410 MB of heap; at most ");
+        assertTrue(big.err().contains(" fd entries fit here ("), big.err());
         usageError(CliRun.of("bench", "codec", "--tasks", "100000", "--fds", "100000", "--in-process"), "bench codec",
                 "MB heap)");
         usageError(CliRun.of("bench", "pipeline", "--hosts", "100000", "--tasks", "10000", "--fds", "1000"), "bench pipeline",

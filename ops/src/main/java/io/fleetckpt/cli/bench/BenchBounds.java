@@ -65,7 +65,7 @@ final class BenchBounds {
      */
     static void require(CommandLine cl, String product, long entries, long needMb, String of, long maxEntries, String limit) {
         if (entries <= maxEntries) return;
-        throw new CommandLine.ParameterException(cl, String.format("%s = %,d fd entries needs ~%,d MB of %s; at most %,d here (%s)",
+        throw new CommandLine.ParameterException(cl, String.format("%s = %,d fd entries needs ~%,d MB of %s; at most %,d fd entries fit here (%s)",
                 product, entries, needMb, of, maxEntries, limit));
     }
 

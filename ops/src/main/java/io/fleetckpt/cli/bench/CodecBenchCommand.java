@@ -184,9 +184,22 @@ public final class CodecBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The heap the fork gets: about 430 MB live for 1M fd entries, and room to allocate beside it. */
+    /**
+     * The heap the fork gets: about 430 MB live for 1M fd entries, and room to allocate beside it;
+     * a tenth more than {@link #checkSize} asks for, so that the fork, checking its own slightly
+     * smaller max heap, does not refuse the size it was made for (it did, at the default size).
+     */
     static long heapMb(long entries) {
-        return Math.max(512, 256 + entries / 650);
+        return Math.max(512, neededHeapMb(entries) * 11 / 10);
+    }
+
+    /** The fd entries a heap of {@code heapMb} holds, the inverse of {@link #neededHeapMb}. */
+    static long entriesFitting(long heapMb) {
+        return Math.max(0, heapMb - 256) * 650;
+    }
+
+    private static long neededHeapMb(long entries) {
+        return 256 + (entries + 649) / 650;
     }
 
     /**
@@ -216,10 +229,10 @@ public final class CodecBenchCommand implements Callable<Integer> {
             heapLimit = Math.min(MAX_HEAP_MB, avail * 3 / 4);
             limit = String.format("a %,d MB heap: 3/4 of MemAvailable %,d MB, at most %,d", heapLimit, avail, MAX_HEAP_MB);
         }
-        long byHeap = Math.max(0, heapLimit - 256) * 650;
+        long byHeap = entriesFitting(heapLimit);
         long byArray = (Integer.MAX_VALUE - 8) / MAX_BYTES_PER_ENTRY;
         if (byArray < byHeap) limit = String.format("an image in one Java array: 2 GB at %d bytes per entry", MAX_BYTES_PER_ENTRY);
-        BenchBounds.require(cl, "--tasks × --fds", entries, heapMb(entries), "heap", Math.min(byHeap, byArray), limit);
+        BenchBounds.require(cl, "--tasks × --fds", entries, neededHeapMb(entries), "heap", Math.min(byHeap, byArray), limit);
         return entries;
     }
 
