@@ -50,7 +50,7 @@ public final class DescriptionOpener {
         // openat2 refuses O_PATH with any flag beside O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC
         // (open(2) drops the others silently); O_PATH opens nothing for I/O, so none is needed.
         int flags = pathOnly ? (saved & PATH_KEPT) | O_PATH | O_CLOEXEC
-                : (saved & ~(CREATING | O_CLOEXEC | O_NOCTTY | SETFL_MASK)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+                : (saved & ~(CREATING | KERNEL_INTERNAL | O_CLOEXEC | O_NOCTTY | SETFL_MASK)) | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
         String where = resolver.describe(plan.relativePath());
         int fd;
         try {

@@ -8,9 +8,15 @@ import static io.fleetckpt.format.FileFlags.*;
  * commands (x86-64 Linux).
  */
 public final class OpenFlags {
+    /**
+     * Bits the kernel sets in f_flags for itself and open(2) cannot ask for: __FMODE_EXEC (a file
+     * execve opened, AT_EXECFD) and __FMODE_NONOTIFY (fanotify's event fds). Valid in an image,
+     * left out when the file is opened again.
+     */
+    public static final int KERNEL_INTERNAL = FMODE_EXEC_BIT | FMODE_NONOTIFY_BIT;
     /** Flags that may appear in a description's saved f_flags (O_CLOEXEC: the per-fd bit fdinfo ORs in). */
     public static final int SAVED_ALLOWED = O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT
-            | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC_BIT | O_PATH;
+            | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC_BIT | O_PATH | KERNEL_INTERNAL;
     /** Flags that would create or truncate: the kernel clears them after open, so an image that has them is forged. */
     public static final int CREATING = O_CREAT | O_EXCL | O_TRUNC | O_TMPFILE_BIT;
     /**

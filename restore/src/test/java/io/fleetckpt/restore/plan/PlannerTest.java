@@ -44,6 +44,10 @@ class PlannerTest {
                 .fd(5, FdType.FILE, "/proc/1/mem", 0100000, -4294967296L) // lseek'd past 2^63
                 .build();
         RestorePlan p = planner.plan(image, List.of(7), false, null, UnrestorablePolicy.SKIP);
+        // a file execve opened keeps __FMODE_EXEC: valid, and reopened like any other
+        RestorePlan exec = planner.plan(Images.task(7).fd(3, FdType.FILE, "/usr/bin/true", 0100040, 0).build(),
+                List.of(7), false, null, UnrestorablePolicy.SKIP);
+        assertEquals(Action.OPEN, exec.descriptions().get(1).action());
         assertEquals(List.of(Action.SKIP, Action.SKIP, Action.SKIP), p.descriptions().values().stream().map(DescriptionPlan::action).toList());
         assertEquals("an O_TMPFILE file never had a name to reopen", p.descriptions().get(1).why());
         assertTrue(p.descriptions().get(3).why().startsWith("negative position -4294967296"), p.descriptions().get(3).why());
