@@ -221,7 +221,12 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     /** One line naming the target when the write fails (/dev/full: "No space left on device" alone says not where). */
-    private static long writeTo(ImageTarget dest, ImageTarget.Body body) {
+    private long writeTo(ImageTarget dest, ImageTarget.Body body) {
+        var err = spec.commandLine().getErr();
+        dest.onWaiting(line -> {
+            err.println("fleetckpt capture: " + line);
+            err.flush();
+        });
         try {
             return dest.write(body);
         } catch (IOException e) {

@@ -320,6 +320,14 @@ class CaptureCommandTest {
     }
 
     @Test
+    void aNameEndingInASlashIsADirectoryNotAFile() {
+        Run r = run("capture", "--pid", "1", "-o", tmp.resolve("newdir") + "/");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("-o " + tmp.resolve("newdir") + "/: names a directory, not a file"), r.err());
+        assertFalse(Files.exists(tmp.resolve("newdir")), "nothing written under the name without its slash");
+    }
+
+    @Test
     void anOutputInAMissingDirectoryNamesTheDirectory() {
         Path img = tmp.resolve("nope").resolve("x.img");
         Run r = run("capture", "--pid", Long.toString(ProcessHandle.current().pid()), "-o", img.toString());
@@ -395,7 +403,10 @@ class CaptureCommandTest {
         assertEquals(0, mk.waitFor());
         java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
+                Thread.sleep(2500); // a reader that comes late: the capture says what it waits for
                 return Files.readAllBytes(fifo);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -406,6 +417,7 @@ class CaptureCommandTest {
             Image back = ImageReader.readImage(read.get(30, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(p.pid(), back.tasks().get(0).info().pid());
             assertEquals(0010000, fileType(fifo), "still a FIFO");
+            assertTrue(r.err().contains("fleetckpt capture: waiting for a reader of " + fifo + " (a FIFO"), r.err());
         } finally {
             p.destroyForcibly();
         }
@@ -418,10 +430,13 @@ class CaptureCommandTest {
         Process p = shell(tmp.resolve("f"));
         try {
             Path real = Files.writeString(Files.createDirectory(tmp.resolve("images")).resolve("real.img"), "old");
+            Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
             Path link = Files.createSymbolicLink(tmp.resolve("link.img"), Path.of("images/real.img"));
             Run r = run("capture", "--pid", Long.toString(p.pid()), "-o", link.toString(), "--state-dir", tmp.resolve("state").toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(Files.isSymbolicLink(link), "the link stays");
+            assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real)),
+                    "a replaced image keeps its mode");
             assertEquals(Path.of("images/real.img"), Files.readSymbolicLink(link));
             assertEquals(p.pid(), ImageReader.readImage(Files.readAllBytes(real)).tasks().get(0).info().pid());
             assertTrue(r.out().contains("image written to " + link + " (-> " + real + ") ("), r.out());

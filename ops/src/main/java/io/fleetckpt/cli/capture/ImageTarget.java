@@ -53,6 +53,7 @@ public final class ImageTarget {
     /** the device, FIFO or file written (symlinks followed); null for stdout */
     private final Path path;
     private final OutputStream stdout;
+    private java.util.function.Consumer<String> waiting = line -> { };
 
     private ImageTarget(String named, Kind kind, Path path, OutputStream stdout) {
         this.named = named;
@@ -67,6 +68,8 @@ public final class ImageTarget {
      */
     public static ImageTarget of(String named, OutputStream stdout) throws UnwritableException {
         if (named.equals("-")) return new ImageTarget(named, Kind.STDOUT, null, stdout);
+        // Path.of drops a trailing slash: "new/" would otherwise become a file named "new"
+        if (named.endsWith("/")) return refuse(named, Files.isDirectory(Path.of(named)) ? "is a directory" : "names a directory, not a file");
         Path real = followLinks(Path.of(named).toAbsolutePath(), named);
         if (Files.isDirectory(real)) return refuse(named, "is a directory");
         if (Files.exists(real, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
@@ -88,6 +91,12 @@ public final class ImageTarget {
      */
     public ImageTarget forPartial() throws UnwritableException {
         return kind == Kind.FILE ? of(named + ".partial", stdout) : this;
+    }
+
+    /** Told once when a FIFO has no reader yet a second after the write began (open(2) waits for one). */
+    public ImageTarget onWaiting(java.util.function.Consumer<String> notice) {
+        this.waiting = notice;
+        return this;
     }
 
     /** Whether the image lands in a file of that name (else stdout, a device or a FIFO). */
@@ -124,7 +133,7 @@ public final class ImageTarget {
             }
             case STREAM -> {
                 // WRITE only: no O_CREAT (a node that vanished is an error), no O_TRUNC
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.WRITE), 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(openSaying(), 1 << 16)) {
                     return body.writeTo(out);
                 }
             }
@@ -134,11 +143,34 @@ public final class ImageTarget {
         }
     }
 
+    /** Opens the node; a FIFO without a reader blocks in open(2), which one line then says. */
+    private OutputStream openSaying() throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread notice = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+                if (!opened.get()) waiting.accept("waiting for a reader of " + describe() + " (a FIFO: the image is written once one opens it)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "fifo-wait-notice");
+        notice.setDaemon(true);
+        notice.start();
+        try {
+            return Files.newOutputStream(path, StandardOpenOption.WRITE);
+        } finally {
+            opened.set(true);
+            notice.interrupt();
+        }
+    }
+
     private long replaceAtomically(Body body) throws IOException {
         Path dir = path.getParent();
         // uniquely named: two captures to one directory never share a temp file
         Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
         try {
+            // a replaced image keeps its mode; a new one stays 0600 (it names other users' files)
+            if (Files.isRegularFile(path)) Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(path));
             long n;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
