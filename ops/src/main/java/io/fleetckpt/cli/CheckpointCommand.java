@@ -107,6 +107,7 @@ public final class CheckpointCommand implements Callable<Integer> {
         // a producer's metadata request may auto-create a missing topic with the broker's defaults;
         // ours are created at setup only, and a missing one is a one-line error, not a 60 s hang
         AgentCommand.awaitTopics(kafka, brokerTimeout.get(spec), spec);
+        warnOfHostsWithoutAgent(config, hostIds, err);
         CheckpointWatcher watcher = await ? new CheckpointWatcher(config, kafka.topics(), kafka.budget(), hostIds) : null;
         try {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config.producer("fleetckpt-checkpoint", kafka.budget()))) {
@@ -122,6 +123,36 @@ public final class CheckpointCommand implements Callable<Integer> {
         } finally {
             if (watcher != null) watcher.close();
         }
+    }
+
+    /**
+     * One line per requested host whose agent group has no member: nothing runs there to capture
+     * (or not yet), and --wait would otherwise find it out only at the deadline. Only a warning:
+     * an agent started before the deadline still takes the request.
+     */
+    private static void warnOfHostsWithoutAgent(KafkaClientConfig config, List<String> hostIds, PrintWriter err) {
+        Map<String, String> groups = new LinkedHashMap<>();
+        for (String h : hostIds) groups.put(io.fleetckpt.agent.daemon.AgentDaemon.groupId(h), h);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config.admin())) {
+            var described = admin.describeConsumerGroups(List.copyOf(groups.keySet())).describedGroups();
+            for (var e : described.entrySet()) {
+                boolean none;
+                try {
+                    none = e.getValue().get(10, TimeUnit.SECONDS).members().isEmpty();
+                } catch (java.util.concurrent.ExecutionException x) {
+                    none = x.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException;
+                }
+                if (none) {
+                    err.println("fleetckpt checkpoint: warning: no agent of host " + groups.get(e.getKey()) + " is running (group "
+                            + e.getKey() + " has no member); the request waits for one until its deadline");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+            // only a hint: the request goes out whatever this finds
+        }
+        err.flush();
     }
 
     private int report(String id, CheckpointWatcher w, boolean finished, PrintWriter out) {

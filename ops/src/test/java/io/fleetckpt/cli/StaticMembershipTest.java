@@ -47,6 +47,14 @@ class StaticMembershipTest {
             // a dynamic successor would be a second member, the dead one staying until its session times out
             assertEquals(List.of(Optional.of("sm-h1")), membersOnceStable(bootstrap, group), "the successor took the dead agent's place");
 
+            // a request names which of its hosts has no agent running, at once
+            CliRun ck = CliRun.of("checkpoint", "--host", "sm-h1", "--host", "sm-nobody", "--pid", "999999",
+                    "--bootstrap-server", bootstrap, "--topic-prefix", PREFIX);
+            assertEquals(0, ck.code(), ck.err());
+            assertEquals(List.of("fleetckpt checkpoint: warning: no agent of host sm-nobody is running (group "
+                    + AgentDaemon.groupId("sm-nobody") + " has no member); the request waits for one until its deadline"),
+                    ck.err().lines().filter(l -> l.contains("warning")).toList(), ck.err());
+
             third = start(tmp, "third", bootstrap, "agent", "--host-id", "sm-h1", "--state-dir", tmp.resolve("s3").toString());
             // whichever joined last holds the membership; the other is fenced and stops, saying why
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
