@@ -164,6 +164,8 @@ final class RestoreCommand implements Callable<Integer> {
         PrintWriter out = cl.getOut();
         if (json) ReportWriter.json(o.report(), out);
         else ReportWriter.text(o.report(), out);
+        // the report is for scripts (and may be redirected); people watching stderr get the error line too
+        if (o.report().error() != null) cl.getErr().println("fleetckpt restore: error: " + o.report().error());
         for (SpawnedTask t : o.spawned()) {
             int status = FdTableSpawner.waitFor(t.pid());
             cl.getErr().printf("fleetckpt restore: COMMAND for task %d (pid %d) %s%n", t.imagePid(), t.pid(), describe(status));
