@@ -95,8 +95,8 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--cloexec-preload", paramLabel = "auto|none|LIB", defaultValue = "auto",
             description = "how fds saved with close-on-exec get the flag back inside COMMAND: auto (default) preloads the"
-                    + " fleetckpt_cloexec library bundled with this build (installed in ~/.cache/fleetckpt; without one, as"
-                    + " none); none leaves them listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark; LIB preloads that"
+                    + " fleetckpt_cloexec library bundled with this build (installed in $XDG_CACHE_HOME/fleetckpt, else"
+                    + " $HOME/.cache/fleetckpt; when it cannot be installed there, a warning, and as none); none leaves them listed in FLEETCKPT_CLOEXEC_FDS for COMMAND to mark; LIB preloads that"
                     + " library file (built from restore/src/main/c). Only COMMANDs that have such fds get LD_PRELOAD.")
     String cloexecPreload;
 
@@ -164,6 +164,8 @@ final class RestoreCommand implements Callable<Integer> {
         PrintWriter out = cl.getOut();
         if (json) ReportWriter.json(o.report(), out);
         else ReportWriter.text(o.report(), out);
+        // the report is for scripts (and may be redirected); people watching stderr get the error line too
+        if (o.report().error() != null) cl.getErr().println("fleetckpt restore: error: " + o.report().error());
         for (SpawnedTask t : o.spawned()) {
             int status = FdTableSpawner.waitFor(t.pid());
             cl.getErr().printf("fleetckpt restore: COMMAND for task %d (pid %d) %s%n", t.imagePid(), t.pid(), describe(status));
@@ -186,7 +188,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** The library to preload into COMMANDs, or null for none. */
-    private Path preloadLibrary(CommandLine cl) throws IOException {
+    private Path preloadLibrary(CommandLine cl) {
         switch (cloexecPreload) {
             case "none":
                 return null;
@@ -194,8 +196,9 @@ final class RestoreCommand implements Callable<Integer> {
                 // a dry run installs nothing: where the library would go is enough to judge it
                 // (the restorer turns a library the loader would skip into a note and 'deferred')
                 Path cache = BundledPreload.defaultCacheDir(System.getenv());
-                Path lib = dryRun ? (BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null)
-                        : BundledPreload.install(cache).orElse(null);
+                BundledPreload.Choice choice = BundledPreload.chooseDefault(System.getenv(), dryRun);
+                if (choice.warning() != null) cl.getErr().println("fleetckpt restore: warning: " + choice.warning());
+                Path lib = choice.library();
                 if (lib != null && LoadableLibrary.problem(lib) != null) {
                     cl.getErr().println("fleetckpt restore: hint: the preload library's cache directory " + cache
                             + " is on a noexec mount; set XDG_CACHE_HOME to a directory that allows exec");

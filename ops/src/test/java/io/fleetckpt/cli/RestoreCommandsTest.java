@@ -310,6 +310,23 @@ class RestoreCommandsTest {
         assertEquals("fleetckpt restore: error: " + missing + ": no such file\n", run("restore", missing.toString(), "--dry-run").err());
     }
 
+    /** The report may go to a file or a script: the error line is on stderr too, and said once in the report. */
+    @Test
+    void aRootThatCannotBeOpenedIsOneErrorLineOnStderrAndOnceInTheReport() throws Exception {
+        Path f = Files.write(tmp.resolve("a.txt"), new byte[8]);
+        Path img = Files.write(tmp.resolve("two.img"), ImageWriter.toBytes(Images.task(102)
+                .fd(3, FdType.FILE, f.toString(), 0, 1).fd(4, FdType.FILE, f.toString(), 0, 2).build()));
+        String root = tmp.resolve("nonexistent").toString();
+        for (String dry : new String[] {"--dry-run", "--json", ""}) {
+            CliRun r = dry.isEmpty() ? run("restore", img.toString(), "--root", root, "--", "/bin/true")
+                    : run("restore", img.toString(), "--root", root, dry, "--", "/bin/true");
+            assertEquals(2, r.code(), r.out() + r.err());
+            assertEquals("fleetckpt restore: error: cannot open the root " + root + ": openat2: No such file or directory (errno 2)",
+                    r.err().strip(), dry);
+            assertEquals(1, r.out().split("cannot open the root", -1).length - 1, "said once: " + r.out());
+        }
+    }
+
     @Test
     void aDryRunExitsWithTheCodeTheRealRunWould() throws Exception {
         Path f = Files.write(tmp.resolve("exact.txt"), new byte[64]);

@@ -201,9 +201,10 @@ public final class Restorer {
                         placed = false;
                     }
                 } else {
-                    // the run stopped before this description was opened (the root could not be)
+                    // the run stopped before this description was opened (the root could not be):
+                    // the report's error says why, once, not on every fd
                     status = FdStatus.FAILED;
-                    why = "not opened: " + error;
+                    why = "not opened: the restore stopped before opening anything (see its error)";
                     placed = false;
                 }
                 String cloexec = !p.closeOnExec() ? "none" : !placed ? "n/a" : ctx.preload() ? "preload" : "deferred";

@@ -63,7 +63,7 @@ public final class DescriptionProbe {
             int nowType = (int) (st[0] & Sys.S_IFMT);
             // O_PATH|O_NOFOLLOW holds a final symlink; the real open without O_PATH gets ELOOP there
             if (!pathOnly && (saved & O_NOFOLLOW) != 0 && nowType == FileChecks.S_IFLNK) {
-                return FileChecks.failed(plan, FileChecks.openFailure(new SysException("openat2", SysException.ELOOP), where));
+                return FileChecks.failed(plan, FileChecks.symlinkNow(where));
             }
             String changed = FileChecks.typeChanged(f.type(), nowType, where);
             if (changed != null) return FileChecks.failed(plan, changed);
@@ -104,13 +104,13 @@ public final class DescriptionProbe {
         }
     }
 
-    /** @return why the saved access mode would be refused, or null */
+    /** @return why the saved access mode would be refused, in the words of the real open's refusal, or null */
     private static String denied(int fd, int accessMode, String where) {
         try {
             Sys.faccess(fd, accessMode(accessMode));
             return null;
         } catch (SysException e) {
-            return e.getMessage() + " for " + describeAccess(accessMode) + " on " + where;
+            return FileChecks.openFailure(new SysException("openat2", e.errno), where);
         }
     }
 
@@ -121,9 +121,5 @@ public final class DescriptionProbe {
             case O_WRONLY -> Sys.W_OK;
             default -> Sys.R_OK | Sys.W_OK;
         };
-    }
-
-    private static String describeAccess(int acc) {
-        return io.fleetckpt.restore.sys.OpenFlags.describe(acc);
     }
 }

@@ -26,16 +26,25 @@ final class FileChecks {
 
     static String openFailure(SysException e, String where) {
         return switch (e.errno) {
-            case SysException.EXDEV -> "refused: " + where + " escapes the root (through '..' or a symlink)";
-            case SysException.ELOOP -> "refused: " + where + " goes through a symlink loop, a /proc magic link, or is a symlink opened O_NOFOLLOW";
+            case SysException.EXDEV -> "refused: " + where + " escapes the root (through '..')";
+            // the resolver follows no symlink (RESOLVE_NO_SYMLINKS): ELOOP is a symlink in the path
+            case SysException.ELOOP -> symlinkNow(where);
             case SysException.ENOENT -> "no longer exists: " + where;
             default -> e.getMessage() + " opening " + where;
         };
     }
 
+    /** Why a path that now holds a symlink is not opened (saved paths are resolved ones: it was planted). */
+    static String symlinkNow(String where) {
+        return "refused: a symbolic link is now in the saved path " + where
+                + " (the file system changed since the checkpoint): not followed";
+    }
+
     /** @return why the file now at the path is not the saved kind, or null when it is (or the kind is not checked) */
     static String typeChanged(FdType saved, int nowType, String where) {
         int want = modeOf(saved);
+        // an O_PATH|O_NOFOLLOW open holds a trailing symlink rather than refusing it
+        if (nowType == S_IFLNK && want != S_IFLNK) return symlinkNow(where);
         return want != 0 && nowType != want ? "type changed: saved " + saved.shortName + ", now " + typeName(nowType) + " at " + where : null;
     }
 

@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Opens saved paths under the restore root. With a root, openat2(RESOLVE_BENEATH) makes the
- * kernel refuse any walk that leaves the root, whether through ".." or a symlink (absolute or
- * relative), at every component, with no window between check and open. Magic links
- * (/proc/PID/fd/N and the like) are refused always: an image naming /proc/self/fd/N would
- * otherwise hand COMMAND one of the restorer's own files.
+ * Opens saved paths under the restore root. No symlink is followed anywhere in a path
+ * (RESOLVE_NO_SYMLINKS, which also refuses magic links such as /proc/self/fd/N): a saved name is
+ * the kernel's resolved path (d_path), so a symlink in it now means the file system changed since
+ * the checkpoint, and following it would hand COMMAND whatever someone planted (a link to
+ * /etc/shadow in place of a saved file). A symlink held with O_PATH|O_NOFOLLOW is still opened
+ * as the link itself, as openat2(2) promises for a trailing symlink. With a root,
+ * RESOLVE_BENEATH also refuses ".." out of the root, at every component, with no window between
+ * check and open.
  */
 public final class PathResolver implements AutoCloseable {
     private final int rootFd;
@@ -39,9 +42,9 @@ public final class PathResolver implements AutoCloseable {
             abs[0] = '/';
             System.arraycopy(relative, 0, abs, 1, relative.length);
             if (relative.length == 1 && relative[0] == '.') abs = new byte[] {'/'};
-            return Sys.openat2(Sys.AT_FDCWD, abs, flags, Sys.RESOLVE_NO_MAGICLINKS);
+            return Sys.openat2(Sys.AT_FDCWD, abs, flags, Sys.RESOLVE_NO_SYMLINKS);
         }
-        return Sys.openat2(rootFd, relative, flags, Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_MAGICLINKS);
+        return Sys.openat2(rootFd, relative, flags, Sys.RESOLVE_BENEATH | Sys.RESOLVE_NO_SYMLINKS);
     }
 
     /**

@@ -69,10 +69,68 @@ public final class BundledPreload {
         return Optional.of(target);
     }
 
-    /** {@code $XDG_CACHE_HOME/fleetckpt}, else {@code ~/.cache/fleetckpt}. */
+    /**
+     * The library {@code --cloexec-preload auto} uses: installed in {@link #defaultCacheDir} (a dry
+     * run installs nothing and names where it would go). When it cannot be installed there, the
+     * restore goes on without it, as with {@code --cloexec-preload none} (close-on-exec left to
+     * COMMAND, "deferred"), and {@code warning} says where and why; a dry run predicts the same.
+     */
+    public record Choice(Path library, String warning) {
+    }
+
+    public static Choice chooseDefault(java.util.Map<String, String> env, boolean dryRun) {
+        if (!available()) return new Choice(null, null);
+        Path cache = defaultCacheDir(env);
+        try {
+            if (!dryRun) return new Choice(install(cache).orElse(null), null);
+            String problem = installProblem(cache);
+            if (problem == null) return new Choice(cache.resolve("libfleetckpt_cloexec.so"), null);
+            return new Choice(null, notInstalled(cache, problem));
+        } catch (IOException e) {
+            return new Choice(null, notInstalled(cache, reason(e)));
+        }
+    }
+
+    private static String notInstalled(Path cache, String why) {
+        return "cannot install the close-on-exec preload library in " + cache + " (" + why + "); going on as with"
+                + " --cloexec-preload none: fds saved with close-on-exec are left to COMMAND (deferred);"
+                + " set XDG_CACHE_HOME or HOME to a directory of your own to use it";
+    }
+
+    /** Why {@link #install} would fail for {@code cacheDir}, judged without writing anything, or null. */
+    static String installProblem(Path cacheDir) throws IOException {
+        Path dir = cacheDir.toAbsolutePath();
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            requirePrivate(dir, "directory");
+            if (!Files.isDirectory(dir)) return "exists and is not a directory: " + dir;
+            return Files.isWritable(dir) ? null : "permission denied: " + dir;
+        }
+        Path missing = dir;
+        while (missing.getParent() != null && !Files.exists(missing.getParent())) missing = missing.getParent();
+        Path parent = missing.getParent();
+        if (parent == null) return null;
+        if (!Files.isDirectory(parent)) return "not a directory: " + parent;
+        return Files.isWritable(parent) && Files.isExecutable(parent) ? null : "permission denied: " + missing;
+    }
+
+    /** An install failure in one line: java.nio's exceptions for EACCES, ENOENT, ENOTDIR carry only the path. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (e instanceof java.nio.file.NoSuchFileException n) return "no such file or directory: " + n.getFile();
+        if (e instanceof java.nio.file.NotDirectoryException n) return "not a directory: " + n.getFile();
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return "exists and is not a directory: " + f.getFile();
+        return e.getMessage();
+    }
+
+    /**
+     * {@code $XDG_CACHE_HOME/fleetckpt}, else {@code $HOME/.cache/fleetckpt}, else the passwd
+     * entry's home ({@code user.home}, which ignores $HOME: nobody's is /nonexistent).
+     */
     public static Path defaultCacheDir(java.util.Map<String, String> env) {
         String xdg = env.get("XDG_CACHE_HOME");
-        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        String home = env.get("HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg)
+                : Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".cache");
         return base.resolve("fleetckpt");
     }
 

@@ -20,6 +20,7 @@ public final class Sys {
     /** capability(7) number of CAP_FOWNER: may set O_NOATIME on files it does not own. */
     public static final int CAP_FOWNER = 3;
     public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+    public static final long RESOLVE_NO_SYMLINKS = 0x04;
     public static final long RESOLVE_BENEATH = 0x08;
     private static final int KCMP_FILE = 0;
     private static final int RLIMIT_NOFILE = 7;

@@ -74,4 +74,27 @@ class BundledPreloadTest {
         assertEquals(Path.of(System.getProperty("user.home"), ".cache", "fleetckpt"),
                 BundledPreload.defaultCacheDir(Map.of("XDG_CACHE_HOME", "relative")));
     }
+
+    @Test
+    void cacheDirFollowsHomeBeforeThePasswdEntry() {
+        assertEquals(Path.of("/h/me/.cache/fleetckpt"), BundledPreload.defaultCacheDir(Map.of("HOME", "/h/me")));
+        assertEquals(Path.of("/x/fleetckpt"), BundledPreload.defaultCacheDir(Map.of("HOME", "/h/me", "XDG_CACHE_HOME", "/x")));
+        assertEquals(Path.of(System.getProperty("user.home"), ".cache", "fleetckpt"), BundledPreload.defaultCacheDir(Map.of()));
+    }
+
+    /** A cache the install refuses is a warning and no library, for the real run and the dry run alike. */
+    @Test
+    void aCacheThatCannotBeUsedIsAWarningNotAFailure() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("xdg/fleetckpt"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        for (boolean dry : new boolean[] {false, true}) {
+            BundledPreload.Choice c = BundledPreload.chooseDefault(Map.of("XDG_CACHE_HOME", tmp.resolve("xdg").toString()), dry);
+            assertNull(c.library(), "dry " + dry);
+            assertTrue(c.warning().startsWith("cannot install the close-on-exec preload library in " + dir + " (preload directory "
+                    + dir + " is writable by others (rwxrwxrwx)); going on as with --cloexec-preload none"), c.warning());
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        assertEquals(dir.resolve("libfleetckpt_cloexec.so"), BundledPreload.chooseDefault(Map.of("XDG_CACHE_HOME", tmp.resolve("xdg").toString()), true).library());
+        assertNull(BundledPreload.chooseDefault(Map.of("XDG_CACHE_HOME", tmp.resolve("xdg").toString()), false).warning());
+    }
 }

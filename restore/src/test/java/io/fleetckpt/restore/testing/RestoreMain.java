@@ -46,9 +46,9 @@ public final class RestoreMain {
         var image = ImageReader.readImage(Files.readAllBytes(Path.of(args[first])));
         List<byte[]> command = new ArrayList<>();
         for (int i = first + 1; i < args.length; i++) command.add(args[i].getBytes(StandardCharsets.UTF_8));
-        Path cache = BundledPreload.defaultCacheDir(System.getenv());
-        Path preload = !dryRun ? BundledPreload.install(cache).orElse(null)
-                : BundledPreload.available() ? cache.resolve("libfleetckpt_cloexec.so") : null;
+        BundledPreload.Choice choice = BundledPreload.chooseDefault(System.getenv(), dryRun);
+        if (choice.warning() != null) System.err.println("fleetckpt restore: warning: " + choice.warning());
+        Path preload = choice.library();
         RestoreOutcome o = new Restorer().restore(new RestoreRequest(image, List.of(), false, null,
                 UnrestorablePolicy.DEVNULL, dryRun, command, System.getenv(), preload));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
