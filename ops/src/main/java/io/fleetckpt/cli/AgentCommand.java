@@ -7,7 +7,6 @@ import io.fleetckpt.cli.kafka.AgentOutput;
 import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
 import io.fleetckpt.format.FormatOptions;
-import io.fleetckpt.kafka.BrokerWatch;
 import io.fleetckpt.kafka.MissingTopicsException;
 import io.fleetckpt.kafka.TopicSetup;
 import io.fleetckpt.messages.codec.MessageIds;
@@ -79,7 +78,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     private int run(String host, LocalHostCapturer capturer) throws Exception {
         AgentOutput out = new AgentOutput(spec.commandLine().getOut(), json);
-        try (BrokerWatch watch = BrokerWatch.start(kafka.clientConfig());
+        try (io.fleetckpt.metrics.BrokerWatch watch = io.fleetckpt.metrics.BrokerWatch.start(kafka.clientConfig().admin(), kafka.clientConfig().bootstrapServers());
              MetricsEndpoint metrics = metricsOptions.open("agent").checkKafka(kafka.clientConfig());
              // a static member under its host id: after kill -9 the restarted agent gets the
              // control partition at once instead of after the dead member's 45 s session timeout

@@ -5,7 +5,6 @@ import io.fleetckpt.aggregator.consume.AggregatorSettings;
 import io.fleetckpt.aggregator.reassemble.ReassemblyLimits;
 import io.fleetckpt.cli.kafka.BrokerTimeoutOption;
 import io.fleetckpt.cli.kafka.KafkaOptions;
-import io.fleetckpt.kafka.BrokerWatch;
 import io.fleetckpt.kafka.ChunkBudget;
 import io.fleetckpt.kafka.KafkaClientConfig;
 import io.fleetckpt.kafka.TopicLayout;
@@ -81,7 +80,7 @@ final class AggregatorCommand implements Callable<Integer> {
         AggregatorSettings s = AggregatorSettings.defaults(kafka, topics, store).withGroupId(group).withBudget(budget)
                 .withLimits(new ReassemblyLimits(bound, Math.min(bound, ReassemblyLimits.DEFAULT.maxStreamBytes()),
                         ReassemblyLimits.DEFAULT.maxSequence()));
-        try (BrokerWatch watch = BrokerWatch.start(kafka);
+        try (io.fleetckpt.metrics.BrokerWatch watch = io.fleetckpt.metrics.BrokerWatch.start(kafka.admin(), kafka.bootstrapServers());
              MetricsEndpoint metrics = metricsOptions.open("aggregator").checkKafka(kafka).checkStore(store)) {
             AggregatorService service = new AggregatorService(s, metrics.metrics());
             metrics.checkPolling(service::lastPollMs, MetricsEndpoint.MAX_POLL_GAP).start();

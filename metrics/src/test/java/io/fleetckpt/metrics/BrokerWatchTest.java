@@ -1,4 +1,4 @@
-package io.fleetckpt.kafka;
+package io.fleetckpt.metrics;
 
 import io.fleetckpt.kafka.embedded.junit.EmbeddedKafkaExtension;
 import io.fleetckpt.kafka.embedded.junit.KafkaBootstrap;
@@ -47,15 +47,21 @@ class BrokerWatchTest {
     @Test
     void theRealProbeTellsALiveBrokerFromNone(@KafkaBootstrap String bootstrap) throws Exception {
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (BrokerWatch live = BrokerWatch.start(KafkaClientConfig.of(bootstrap), Duration.ofMillis(100), lines::add, lines::add)) {
+        try (BrokerWatch live = BrokerWatch.start(admin(bootstrap), bootstrap, Duration.ofMillis(100), lines::add, lines::add)) {
             Thread.sleep(1000);
         }
         assertEquals(List.of(), lines, "a live broker is not reported");
-        try (BrokerWatch dead = BrokerWatch.start(KafkaClientConfig.of("127.0.0.1:1"), Duration.ofMillis(100), lines::add, lines::add)) {
+        try (BrokerWatch dead = BrokerWatch.start(admin("127.0.0.1:1"), "127.0.0.1:1", Duration.ofMillis(100), lines::add, lines::add)) {
             long until = System.nanoTime() + 30 * SECOND;
             while (lines.isEmpty() && System.nanoTime() < until) Thread.sleep(50);
         }
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("Kafka broker at 127.0.0.1:1 does not answer: "), lines.get(0));
+    }
+
+    private static java.util.Properties admin(String bootstrap) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        return p;
     }
 }

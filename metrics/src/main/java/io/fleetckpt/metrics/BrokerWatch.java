@@ -1,16 +1,14 @@
-package io.fleetckpt.kafka;
+package io.fleetckpt.metrics;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -19,18 +17,18 @@ import java.util.function.LongSupplier;
  * they have not, and when they answer again. The clients' own once-a-second connection warnings
  * are hidden (they flood a terminal while a command waits), so without this a daemon that lost
  * its cluster would say nothing at all: one line when it happens, a reminder every few minutes,
- * one line when it ends.
+ * one line when it ends. It asks what {@code /health} asks ({@link StandardChecks#kafkaReachable}).
  */
 public final class BrokerWatch implements AutoCloseable {
     public static final Duration DEFAULT_EVERY = Duration.ofSeconds(15);
     public static final Duration DEFAULT_REMIND = Duration.ofMinutes(5);
-    private static final int PROBE_MS = 5000;
+    private static final Duration PROBE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
 
     /** One look at the cluster: null when a broker answered, else what went wrong. */
     @FunctionalInterface
     interface Probe {
-        String problem();
+        String problem() throws Exception;
     }
 
     private final String bootstrap;
@@ -55,17 +53,18 @@ public final class BrokerWatch implements AutoCloseable {
         this.resources = resources;
     }
 
-    /** {@link #start(KafkaClientConfig, Duration, Consumer, Consumer)} into the log, every 15 s. */
-    public static BrokerWatch start(KafkaClientConfig config) {
-        return start(config, DEFAULT_EVERY, LOG::warn, LOG::info);
+    /** {@link #start(Properties, String, Duration, Consumer, Consumer)} into the log, every 15 s. */
+    public static BrokerWatch start(Properties adminConfig, String bootstrap) {
+        return start(adminConfig, bootstrap, DEFAULT_EVERY, LOG::warn, LOG::info);
     }
 
     /**
-     * Watches the cluster of {@code config} from a daemon thread of its own, with an Admin client
-     * of its own (one small metadata request per {@code every}).
+     * Watches the cluster from a daemon thread of its own, with an Admin client of its own (one
+     * small metadata request per {@code every}).
      */
-    public static BrokerWatch start(KafkaClientConfig config, Duration every, Consumer<String> warn, Consumer<String> info) {
-        Admin admin = Admin.create(config.admin());
+    public static BrokerWatch start(Properties adminConfig, String bootstrap, Duration every,
+                                    Consumer<String> warn, Consumer<String> info) {
+        Admin admin = Admin.create(adminConfig);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleetckpt-broker-watch");
             t.setDaemon(true);
@@ -75,29 +74,13 @@ public final class BrokerWatch implements AutoCloseable {
             timer.shutdownNow();
             admin.close(Duration.ofSeconds(1));
         };
-        BrokerWatch w = new BrokerWatch(config.bootstrapServers(), () -> problem(admin), DEFAULT_REMIND,
-                System::nanoTime, warn, info, resources);
+        HealthCheck reachable = StandardChecks.kafkaReachable(admin, PROBE);
+        BrokerWatch w = new BrokerWatch(bootstrap, () -> {
+            HealthCheck.Result r = reachable.check();
+            return r.up() ? null : r.detail();
+        }, DEFAULT_REMIND, System::nanoTime, warn, info, resources);
         timer.scheduleWithFixedDelay(w::tick, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         return w;
-    }
-
-    private static String problem(Admin admin) {
-        try {
-            int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_MS)).nodes()
-                    .get(PROBE_MS + 1000L, TimeUnit.MILLISECONDS).size();
-            return brokers == 0 ? "the cluster reports no brokers" : null;
-        } catch (TimeoutException e) {
-            return "no answer to a metadata request in " + PROBE_MS / 1000 + " s";
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return "no answer to a metadata request in " + PROBE_MS / 1000 + " s";
-            }
-            return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /** One probe, and a line when the state changed or a reminder is due. */
@@ -105,7 +88,10 @@ public final class BrokerWatch implements AutoCloseable {
         String problem;
         try {
             problem = probe.problem();
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
             problem = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         long now = nanoClock.getAsLong();
