@@ -135,8 +135,14 @@ public final class AgentCommand implements Callable<Integer> {
      * topics were never created (we never auto-create).
      */
     static void awaitTopics(KafkaOptions kafka, Duration timeout, CommandSpec spec) {
+        awaitTopics(kafka, timeout, spec, admin -> { });
+    }
+
+    /** As above, then {@code then} with the same Admin client (one connection for both). */
+    static void awaitTopics(KafkaOptions kafka, Duration timeout, CommandSpec spec, java.util.function.Consumer<Admin> then) {
         try (Admin admin = kafka.connect(timeout, spec)) {
             new TopicSetup(admin).requireTopics(kafka.topics().all(), timeout);
+            then.accept(admin);
         } catch (MissingTopicsException e) {
             throw new IllegalStateException(e.getMessage() + " (create them with `" + kafka.createTopicsCommand() + "`)", e);
         }

@@ -106,8 +106,7 @@ public final class CheckpointCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // a producer's metadata request may auto-create a missing topic with the broker's defaults;
         // ours are created at setup only, and a missing one is a one-line error, not a 60 s hang
-        AgentCommand.awaitTopics(kafka, brokerTimeout.get(spec), spec);
-        warnOfHostsWithoutAgent(config, hostIds, err);
+        AgentCommand.awaitTopics(kafka, brokerTimeout.get(spec), spec, admin -> warnOfHostsWithoutAgent(admin, hostIds, err));
         CheckpointWatcher watcher = await ? new CheckpointWatcher(config, kafka.topics(), kafka.budget(), hostIds) : null;
         try {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config.producer("fleetckpt-checkpoint", kafka.budget()))) {
@@ -130,10 +129,10 @@ public final class CheckpointCommand implements Callable<Integer> {
      * (or not yet), and --wait would otherwise find it out only at the deadline. Only a warning:
      * an agent started before the deadline still takes the request.
      */
-    private static void warnOfHostsWithoutAgent(KafkaClientConfig config, List<String> hostIds, PrintWriter err) {
+    private static void warnOfHostsWithoutAgent(org.apache.kafka.clients.admin.Admin admin, List<String> hostIds, PrintWriter err) {
         Map<String, String> groups = new LinkedHashMap<>();
         for (String h : hostIds) groups.put(io.fleetckpt.agent.daemon.AgentDaemon.groupId(h), h);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(config.admin())) {
+        try {
             var described = admin.describeConsumerGroups(List.copyOf(groups.keySet())).describedGroups();
             for (var e : described.entrySet()) {
                 boolean none;
